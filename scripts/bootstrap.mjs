@@ -13,7 +13,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const [task = "test", ...rest] = process.argv.slice(2);
 const tasks = {
   setup: [["turbo", "run", "build"]],
-  demo: [["turbo", "run", "build"], ["run", "demo:run", ...rest]],
+  demo: [
+    ["turbo", "run", "build"],
+    ["run", "demo:run", ...rest],
+  ],
   test: [["run", "test:all", ...rest]],
 };
 if (!tasks[task]) {
@@ -37,7 +40,18 @@ if (!onPinnedNode) {
   const npx = process.platform === "win32" ? "npx.cmd" : "npx";
   run(
     npx,
-    ["-y", "-p", `node@${NODE_VERSION}`, "-p", `pnpm@${PNPM_VERSION}`, "--", "node", "scripts/bootstrap.mjs", task, ...rest],
+    [
+      "-y",
+      "-p",
+      `node@${NODE_VERSION}`,
+      "-p",
+      `pnpm@${PNPM_VERSION}`,
+      "--",
+      "node",
+      "scripts/bootstrap.mjs",
+      task,
+      ...rest,
+    ],
     { ...process.env, LLMUX_BOOTSTRAPPED: "1", TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" },
   );
   process.exit(0);

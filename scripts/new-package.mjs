@@ -51,7 +51,11 @@ const pkg = {
   },
   files: ["dist", "README.md"],
   keywords: ["llm", "mcp", "llmux"],
-  repository: { type: "git", url: "git+https://github.com/llmux/llmux.git", directory: `${values.app ? "apps" : "packages"}/${dir}` },
+  repository: {
+    type: "git",
+    url: "git+https://github.com/llmux/llmux.git",
+    directory: `${values.app ? "apps" : "packages"}/${dir}`,
+  },
   publishConfig: { access: "public" },
   scripts: {
     build: "tsup",
@@ -73,7 +77,10 @@ write(
   "tsup.config.ts",
   `import { defineConfig } from "tsup";\nimport { llmuxTsup } from "../../tsup.base.ts";\n\nexport default defineConfig(llmuxTsup());\n`,
 );
-write("vitest.config.ts", `import { llmuxVitest } from "../../vitest.shared.ts";\n\nexport default llmuxVitest(${JSON.stringify(name)});\n`);
+write(
+  "vitest.config.ts",
+  `import { llmuxVitest } from "../../vitest.shared.ts";\n\nexport default llmuxVitest(${JSON.stringify(name)});\n`,
+);
 if (!existsSync(join(base, "README.md")) || values.force) {
   write(
     "README.md",

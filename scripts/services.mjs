@@ -1,8 +1,8 @@
 // Real components the test suite needs (Redis, Postgres, Chromium), installed if missing and
 // started on free loopback ports; stopped by the returned `stop()`. Used by scripts/test-all.mjs.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, chmodSync } from "node:fs";
-import { createServer, connect } from "node:net";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -16,14 +16,19 @@ function which(cmd) {
 
 function aptInstall(pkgs) {
   if (!isRoot) {
-    throw new Error(`missing ${pkgs.join(", ")}: install them (apt-get install -y ${pkgs.join(" ")}) or run the tests as root`);
+    throw new Error(
+      `missing ${pkgs.join(", ")}: install them (apt-get install -y ${pkgs.join(" ")}) or run the tests as root`,
+    );
   }
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   if (!aptUpdated) {
     execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
     aptUpdated = true;
   }
-  execFileSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...pkgs], { stdio: "inherit", env });
+  execFileSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...pkgs], {
+    stdio: "inherit",
+    env,
+  });
 }
 
 export function freePort() {
@@ -66,8 +71,22 @@ export async function startRedis(baseDir) {
   const port = await freePort();
   const pidfile = join(dir, "redis.pid");
   execFileSync(bin, [
-    "--port", String(port), "--bind", "127.0.0.1", "--daemonize", "yes", "--save", "", "--appendonly", "no",
-    "--dir", dir, "--pidfile", pidfile, "--logfile", join(dir, "redis.log"),
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--daemonize",
+    "yes",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--dir",
+    dir,
+    "--pidfile",
+    pidfile,
+    "--logfile",
+    join(dir, "redis.log"),
   ]);
   await waitForPort(port, 10_000, "redis-server");
   return {
@@ -93,11 +112,12 @@ function findPgBin(name) {
   return null;
 }
 
-export async function startPostgres(baseDir) {
+export async function startPostgres() {
   if (!findPgBin("initdb") || !findPgBin("pg_ctl")) aptInstall(["postgresql"]);
   const initdb = findPgBin("initdb");
   const pgCtl = findPgBin("pg_ctl");
-  if (!initdb || !pgCtl) throw new Error("Postgres binaries (initdb, pg_ctl) are not available after installing postgresql");
+  if (!initdb || !pgCtl)
+    throw new Error("Postgres binaries (initdb, pg_ctl) are not available after installing postgresql");
   // Postgres refuses to run as root: run it as an unprivileged system user.
   const user = "llmuxpg";
   const asUser = (cmd, args, opts = {}) =>
@@ -110,12 +130,27 @@ export async function startPostgres(baseDir) {
   const data = join(dir, "data");
   mkdirSync(data);
   if (isRoot) execFileSync("chown", ["-R", `${user}:`, dir]);
-  asUser(initdb, ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"], { stdio: "ignore" });
-  const port = await freePort();
-  const log = join(dir, "pg.log");
-  asUser(pgCtl, ["-D", data, "-l", log, "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, "-w", "start"], {
+  asUser(initdb, ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"], {
     stdio: "ignore",
   });
+  const port = await freePort();
+  const log = join(dir, "pg.log");
+  asUser(
+    pgCtl,
+    [
+      "-D",
+      data,
+      "-l",
+      log,
+      "-o",
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      "-w",
+      "start",
+    ],
+    {
+      stdio: "ignore",
+    },
+  );
   await waitForPort(port, 15_000, "postgres");
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,

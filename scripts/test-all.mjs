@@ -4,7 +4,7 @@
 // Node 24 (everything) → vitest on Node 22 (packages' unit tests, proving `engines`) → stop
 // services → one line `N passed, N failed`.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureChromium, servicesDir, startPostgres, startRedis } from "./services.mjs";
@@ -26,7 +26,10 @@ function step(title, cmd, args, env = process.env) {
 function readTotals(file) {
   if (!existsSync(file)) return null;
   const report = JSON.parse(readFileSync(file, "utf8"));
-  return { passed: report.numPassedTests ?? 0, failed: (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0) };
+  return {
+    passed: report.numPassedTests ?? 0,
+    failed: (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0),
+  };
 }
 
 let failedSteps = 0;
@@ -43,7 +46,15 @@ if (must(step("build", "pnpm", ["turbo", "run", "build", "--output-logs=errors-o
   process.exit(1);
 }
 must(step("lint (biome)", "pnpm", ["biome", "ci", "."]), "lint");
-must(step("package checks (publint, attw)", "pnpm", ["turbo", "run", "check:package", "--output-logs=errors-only"]), "package checks");
+must(
+  step("package checks (publint, attw)", "pnpm", [
+    "turbo",
+    "run",
+    "check:package",
+    "--output-logs=errors-only",
+  ]),
+  "package checks",
+);
 
 const services = [];
 const stopAll = () => {
@@ -71,7 +82,7 @@ try {
   const redis = await startRedis(dir);
   services.push(redis);
   console.log(`redis    ${redis.url}`);
-  const pg = await startPostgres(dir);
+  const pg = await startPostgres();
   services.push(pg);
   console.log(`postgres ${pg.url}`);
   const env = { ...process.env, LLMUX_TEST_REDIS_URL: redis.url, LLMUX_TEST_DATABASE_URL: pg.url };
@@ -83,9 +94,12 @@ try {
   const vitest = join(root, "node_modules/vitest/vitest.mjs");
   const json24 = join(resultsDir, "node24.json");
   must(
-    step("tests on Node 24 (all packages and apps)", process.execPath, [
-      vitest, "run", "--reporter=default", "--reporter=json", `--outputFile.json=${json24}`, ...extraArgs,
-    ], env),
+    step(
+      "tests on Node 24 (all packages and apps)",
+      process.execPath,
+      [vitest, "run", "--reporter=default", "--reporter=json", `--outputFile.json=${json24}`, ...extraArgs],
+      env,
+    ),
     "tests on Node 24",
   );
   const t24 = readTotals(json24);
@@ -99,10 +113,24 @@ try {
       .map((d) => JSON.parse(readFileSync(join(root, "packages", d, "package.json"), "utf8")).name);
     const json22 = join(resultsDir, "node22.json");
     must(
-      step("unit tests on Node 22 (packages)", "npx", [
-        "-y", "-p", NODE22_PACKAGE, "--", "node", vitest, "run", "--reporter=dot", "--reporter=json",
-        `--outputFile.json=${json22}`, ...projects.flatMap((p) => ["--project", p]),
-      ], env),
+      step(
+        "unit tests on Node 22 (packages)",
+        "npx",
+        [
+          "-y",
+          "-p",
+          NODE22_PACKAGE,
+          "--",
+          "node",
+          vitest,
+          "run",
+          "--reporter=dot",
+          "--reporter=json",
+          `--outputFile.json=${json22}`,
+          ...projects.flatMap((p) => ["--project", p]),
+        ],
+        env,
+      ),
       "tests on Node 22",
     );
     const t22 = readTotals(json22);

@@ -17,7 +17,7 @@ let code = 1;
 try {
   const redis = await startRedis(dir);
   stops.push(redis);
-  const pg = await startPostgres(dir);
+  const pg = await startPostgres();
   stops.push(pg);
   const env = { ...process.env, LLMUX_TEST_REDIS_URL: redis.url, LLMUX_TEST_DATABASE_URL: pg.url };
   code = spawnSync(cmd[0], cmd.slice(1), { stdio: "inherit", env }).status ?? 1;

@@ -70,7 +70,14 @@ export class StreamAccumulator {
     for (const choice of chunk.choices) {
       let state = this.choices.get(choice.index);
       if (!state) {
-        state = { content: "", hasContent: false, reasoning: "", refusal: "", toolCalls: new Map(), finishReason: null };
+        state = {
+          content: "",
+          hasContent: false,
+          reasoning: "",
+          refusal: "",
+          toolCalls: new Map(),
+          finishReason: null,
+        };
         this.choices.set(choice.index, state);
       }
       const delta = choice.delta ?? {};
@@ -80,19 +87,25 @@ export class StreamAccumulator {
       }
       if (typeof delta.reasoning_content === "string") state.reasoning += delta.reasoning_content;
       if (typeof delta.refusal === "string") state.refusal += delta.refusal;
-      for (const call of delta.tool_calls ?? []) {
-        if (typeof call.index !== "number" || !Number.isInteger(call.index) || call.index < 0) {
-          throw invalid(`tool call delta without a valid "index" in chunk ${this.chunkCount - 1}`);
+      const calls = delta.tool_calls ?? [];
+      for (let position = 0; position < calls.length; position++) {
+        const call = calls[position]!;
+        // Mistral sends complete calls without `index`: their place in the array is the index.
+        const index = call.index ?? position;
+        if (typeof index !== "number" || !Number.isInteger(index) || index < 0) {
+          throw invalid(
+            `tool call delta with an invalid "index" (${JSON.stringify(call.index)}) in chunk ${this.chunkCount - 1}`,
+          );
         }
-        let tc = state.toolCalls.get(call.index);
+        let tc = state.toolCalls.get(index);
         if (!tc) {
           if (!call.function?.name) {
-            throw invalid(`tool call at index ${call.index} received arguments before its name`);
+            throw invalid(`tool call at index ${index} received arguments before its name`);
           }
           tc = { id: call.id || undefined, name: "", args: "" };
-          state.toolCalls.set(call.index, tc);
+          state.toolCalls.set(index, tc);
         } else if (call.id && tc.id && call.id !== tc.id) {
-          throw invalid(`tool call at index ${call.index} changed id from ${tc.id} to ${call.id}`);
+          throw invalid(`tool call at index ${index} changed id from ${tc.id} to ${call.id}`);
         }
         if (call.id && !tc.id) tc.id = call.id;
         if (call.function?.name && tc.name === "") tc.name = call.function.name;
@@ -119,7 +132,9 @@ export class StreamAccumulator {
       }
       const message: AssistantMessage & { content: string | null } = {
         role: "assistant",
-        content: state.hasContent ? state.content : null,
+        // A tool-only answer has null content, as OpenAI returns it (streams send `""` first).
+        content:
+          state.hasContent && (state.content !== "" || state.toolCalls.size === 0) ? state.content : null,
       };
       if (state.toolCalls.size > 0) {
         const calls: ToolCall[] = [];
@@ -159,7 +174,9 @@ export class StreamAccumulator {
  * @example
  * const result = await accumulateStream(model.stream({ messages }));
  */
-export async function accumulateStream(chunks: AsyncIterable<ChatChunk> | Iterable<ChatChunk>): Promise<ChatResult> {
+export async function accumulateStream(
+  chunks: AsyncIterable<ChatChunk> | Iterable<ChatChunk>,
+): Promise<ChatResult> {
   const acc = new StreamAccumulator();
   for await (const chunk of chunks) acc.push(chunk);
   return acc.result();

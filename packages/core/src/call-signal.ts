@@ -23,7 +23,10 @@ export interface CallSignal {
  * catch (e) { throw call.abortError(e) ?? mapError(e); }
  * finally { call.dispose(); }
  */
-export function createCallSignal(options: CallOptions = {}, who: { provider?: string; model?: string } = {}): CallSignal {
+export function createCallSignal(
+  options: CallOptions = {},
+  who: { provider?: string; model?: string } = {},
+): CallSignal {
   const { signal: outer, timeoutMs } = options;
   if (!outer && timeoutMs === undefined) {
     return { signal: undefined, dispose() {}, abortError: () => undefined };

@@ -1,3 +1,7 @@
+export { accumulateStream, StreamAccumulator } from "./accumulate-stream.js";
+export type { CallSignal } from "./call-signal.js";
+export { createCallSignal } from "./call-signal.js";
+export type { CallOptions, ChatModel } from "./chat-model.js";
 export type {
   AssistantMessage,
   ChatChoice,
@@ -30,28 +34,24 @@ export type {
   UserMessage,
   Warning,
 } from "./chat-types.js";
-export type { CallOptions, ChatModel } from "./chat-model.js";
+export { generateId } from "./ids.js";
+export type { ErrorKind, HttpErrorInput, LlmuxErrorOptions } from "./llmux-error.js";
 export {
-  ERROR_KINDS,
-  LlmuxError,
   classifyHttpError,
+  ERROR_KINDS,
   findConnectionErrorCode,
   isCallerErrorKind,
   isLlmuxError,
+  LlmuxError,
   parseRetryAfter,
   redactSecrets,
 } from "./llmux-error.js";
-export type { ErrorKind, HttpErrorInput, LlmuxErrorOptions } from "./llmux-error.js";
-export { StreamAccumulator, accumulateStream } from "./accumulate-stream.js";
-export { addUsage, normalizeUsage, usageBreakdown } from "./usage.js";
-export type { RawUsage, UsageBreakdown } from "./usage.js";
-export { formatModelId, parseModelId } from "./model-id.js";
-export type { ModelId } from "./model-id.js";
-export { createCallSignal } from "./call-signal.js";
-export type { CallSignal } from "./call-signal.js";
-export { contentToText, parseDataUrl } from "./message-content.js";
-export type { DataUrl } from "./message-content.js";
-export { resultToChunks } from "./result-to-chunks.js";
-export { generateId } from "./ids.js";
-export { silentLogger } from "./logger.js";
 export type { Logger } from "./logger.js";
+export { silentLogger } from "./logger.js";
+export type { DataUrl } from "./message-content.js";
+export { contentToText, parseDataUrl } from "./message-content.js";
+export type { ModelId } from "./model-id.js";
+export { formatModelId, parseModelId } from "./model-id.js";
+export { resultToChunks } from "./result-to-chunks.js";
+export type { RawUsage, UsageBreakdown } from "./usage.js";
+export { addUsage, normalizeUsage, usageBreakdown } from "./usage.js";

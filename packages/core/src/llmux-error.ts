@@ -20,7 +20,13 @@ export type ErrorKind = (typeof ERROR_KINDS)[number];
 const RETRYABLE_KINDS: ReadonlySet<ErrorKind> = new Set(["rate_limit", "timeout", "connection", "server"]);
 
 /** Kinds that are the caller's fault: another model would fail the same way. */
-const CALLER_KINDS: ReadonlySet<ErrorKind> = new Set(["auth", "permission", "bad_request", "not_found", "aborted"]);
+const CALLER_KINDS: ReadonlySet<ErrorKind> = new Set([
+  "auth",
+  "permission",
+  "bad_request",
+  "not_found",
+  "aborted",
+]);
 
 export interface LlmuxErrorOptions {
   kind: ErrorKind;
@@ -135,7 +141,11 @@ function header(headers: HeaderSource, name: string): string | undefined {
  * Reads how long to wait before retrying: `retry-after-ms`, `retry-after` (seconds or HTTP date),
  * then hints in the body (`"retryDelay": "3s"`, "try again in 1.5s", "try again in 250ms").
  */
-export function parseRetryAfter(headers?: HeaderSource, body?: string, now: number = Date.now()): number | undefined {
+export function parseRetryAfter(
+  headers?: HeaderSource,
+  body?: string,
+  now: number = Date.now(),
+): number | undefined {
   const ms = header(headers, "retry-after-ms");
   if (ms !== undefined && /^\d+(\.\d+)?$/.test(ms.trim())) return Math.round(Number(ms));
   const ra = header(headers, "retry-after");
@@ -192,7 +202,10 @@ function extractMessage(body: unknown): { message?: string; code?: string; param
   }
   if (typeof parsed !== "object" || parsed === null) return {};
   const obj = parsed as Record<string, unknown>;
-  const inner = (typeof obj.error === "object" && obj.error !== null ? obj.error : obj) as Record<string, unknown>;
+  const inner = (typeof obj.error === "object" && obj.error !== null ? obj.error : obj) as Record<
+    string,
+    unknown
+  >;
   const message =
     typeof inner.message === "string"
       ? inner.message
@@ -204,7 +217,8 @@ function extractMessage(body: unknown): { message?: string; code?: string; param
             ? obj.Message
             : undefined;
   const codeValue = inner.code ?? inner.type ?? inner.status ?? obj.__type ?? obj.code;
-  const code = typeof codeValue === "string" ? codeValue : typeof codeValue === "number" ? String(codeValue) : undefined;
+  const code =
+    typeof codeValue === "string" ? codeValue : typeof codeValue === "number" ? String(codeValue) : undefined;
   const param = typeof inner.param === "string" ? inner.param : undefined;
   return { message, code, param };
 }

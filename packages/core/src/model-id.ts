@@ -34,7 +34,8 @@ export function parseModelId(id: string, options: { defaultProvider?: string } =
   const provider = id.slice(0, slash);
   const model = id.slice(slash + 1);
   if (provider === "") return fail("the provider part is empty");
-  if (!PROVIDER.test(provider)) return fail(`provider "${provider}" must be lowercase letters, digits, "-" or "_"`);
+  if (!PROVIDER.test(provider))
+    return fail(`provider "${provider}" must be lowercase letters, digits, "-" or "_"`);
   if (model === "") return fail("the model part is empty");
   return { provider, model };
 }

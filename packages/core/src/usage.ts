@@ -19,7 +19,8 @@ export interface RawUsage {
   outputExcludesReasoning?: boolean;
 }
 
-const n = (v: number | null | undefined): number => (typeof v === "number" && Number.isFinite(v) && v > 0 ? v : 0);
+const n = (v: number | null | undefined): number =>
+  typeof v === "number" && Number.isFinite(v) && v > 0 ? v : 0;
 
 /**
  * Normalises provider token counts to OpenAI's shape, where `prompt_tokens` counts every input token
@@ -33,7 +34,8 @@ export function normalizeUsage(raw: RawUsage): Usage {
   const cacheRead = n(raw.cacheReadTokens);
   const cacheWrite = n(raw.cacheWriteTokens);
   const reasoning = n(raw.reasoningTokens);
-  const prompt = raw.inputIncludesCache === false ? n(raw.inputTokens) + cacheRead + cacheWrite : n(raw.inputTokens);
+  const prompt =
+    raw.inputIncludesCache === false ? n(raw.inputTokens) + cacheRead + cacheWrite : n(raw.inputTokens);
   const completion = n(raw.outputTokens) + (raw.outputExcludesReasoning ? reasoning : 0);
   const usage: Usage = {
     prompt_tokens: prompt,
@@ -65,7 +67,10 @@ export interface UsageBreakdown {
 export function usageBreakdown(usage: Usage): UsageBreakdown {
   const cacheRead = n(usage.prompt_tokens_details?.cached_tokens);
   const cacheWrite = n(usage.prompt_tokens_details?.cache_write_tokens);
-  const reasoning = Math.min(n(usage.completion_tokens_details?.reasoning_tokens), n(usage.completion_tokens));
+  const reasoning = Math.min(
+    n(usage.completion_tokens_details?.reasoning_tokens),
+    n(usage.completion_tokens),
+  );
   return {
     inputTokens: Math.max(0, n(usage.prompt_tokens) - cacheRead - cacheWrite),
     cacheReadTokens: cacheRead,
