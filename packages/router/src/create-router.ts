@@ -1,0 +1,761 @@
+import {
+  type CallOptions,
+  type ChatChunk,
+  type ChatModel,
+  type ChatRequest,
+  type ChatResult,
+  createCallSignal,
+  type ErrorKind,
+  isLlmuxError,
+  LlmuxError,
+  parseModelId,
+  StreamAccumulator,
+} from "@llmux/core";
+import { restorePii } from "@llmux/pii";
+import { calculateCost } from "@llmux/pricing";
+import { classifySimpleRequest } from "./classify-simple-request.js";
+import type { DecisionTrace } from "./decision-trace.js";
+import type { DeploymentConfig, RouterConfig } from "./router-config.js";
+import { createMemoryState, type RouterState } from "./router-state.js";
+import {
+  redactRequest,
+  StreamingRestorer,
+  scanRequestForPii,
+  summarizeEvidence,
+} from "./scan-request-for-pii.js";
+import { orderByStrategy } from "./select-deployment.js";
+import { type LedgerEntry, UsageLedger } from "./usage-ledger.js";
+
+export interface Deployment {
+  readonly id: string;
+  readonly group: string;
+  readonly model: ChatModel;
+  /** `provider/model`, used for pricing and the ledger. */
+  readonly modelId: string;
+  readonly provider: string;
+  readonly local: boolean;
+  readonly tags: readonly string[];
+  readonly config: DeploymentConfig;
+}
+
+export interface RouterResultEvent {
+  trace: DecisionTrace;
+  result?: ChatResult;
+  error?: LlmuxError;
+}
+
+/** A `ChatModel` made of `ChatModel`s: rules, strategy, retries, fallbacks, cooldowns, budgets, ledger. */
+export interface Router extends ChatModel {
+  readonly ledger: UsageLedger;
+  readonly groups: readonly string[];
+  readonly deployments: readonly Deployment[];
+  on(event: "attempt", listener: (entry: LedgerEntry) => void): () => void;
+  on(event: "result", listener: (event: RouterResultEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+const DAY = 86_400_000;
+
+interface Plan {
+  trace: DecisionTrace;
+  group: string;
+  pii: boolean;
+  redact: boolean;
+  tags: string[];
+  key?: string;
+}
+
+interface Attempted<T> {
+  value: T;
+  deployment: Deployment;
+  replacements?: Map<string, string>;
+  startedAt: number;
+}
+
+function tagsFrom(request: ChatRequest, options: CallOptions): string[] {
+  const raw = options.metadata?.tags ?? request.metadata?.tags;
+  if (Array.isArray(raw)) return raw.map(String).filter(Boolean);
+  if (typeof raw === "string")
+    return raw
+      .split(",")
+      .map((t) => t.trim())
+      .filter(Boolean);
+  return [];
+}
+
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * Builds a router over deployments.
+ *
+ * @example
+ * const router = createRouter({
+ *   deployments: [
+ *     { id: "cloud", group: "main", model: createOpenAI().chatModel("gpt-4o-mini") },
+ *     { id: "local", group: "main", model: createOllama().chatModel("llama3.1"), local: true },
+ *   ],
+ *   compliance: { mode: "route" },
+ * });
+ * const result = await router.chat({ model: "main", messages });
+ */
+export function createRouter(config: RouterConfig): Router {
+  if (!config || !Array.isArray(config.deployments) || config.deployments.length === 0) {
+    throw new LlmuxError({
+      kind: "bad_request",
+      param: "deployments",
+      message: "createRouter: `deployments` must be a non-empty array",
+    });
+  }
+  const name = config.name ?? "router";
+  const random = config.random ?? Math.random;
+  const state: RouterState = config.state ?? createMemoryState();
+  const strategy = config.strategy ?? "weighted-shuffle";
+  const numRetries = config.retry?.numRetries ?? 2;
+  const baseDelay = config.retry?.baseDelayMs ?? 200;
+  const maxDelay = config.retry?.maxDelayMs ?? 10_000;
+  const allowedFails = config.cooldown?.allowedFails ?? 3;
+  const cooldownMs = config.cooldown?.cooldownMs ?? 30_000;
+  const compliance = config.compliance === false ? undefined : (config.compliance ?? undefined);
+  const ledger = new UsageLedger();
+  const listeners = {
+    attempt: new Set<(e: LedgerEntry) => void>(),
+    result: new Set<(e: RouterResultEvent) => void>(),
+  };
+  const inflight = new Map<string, number>();
+
+  const seen = new Set<string>();
+  const deployments: Deployment[] = config.deployments.map((d, i) => {
+    if (!d || typeof d.group !== "string" || d.group === "") {
+      throw new LlmuxError({
+        kind: "bad_request",
+        param: `deployments[${i}].group`,
+        message: `createRouter: deployments[${i}].group must be a non-empty string`,
+      });
+    }
+    let model: ChatModel;
+    if (typeof d.model === "string") {
+      if (!config.resolveModel) {
+        throw new LlmuxError({
+          kind: "bad_request",
+          param: `deployments[${i}].model`,
+          message: `createRouter: deployments[${i}].model is the string "${d.model}" but no resolveModel was given; pass a ChatModel, or use createRouter from the "llmux" package, which resolves provider/model ids`,
+        });
+      }
+      model = config.resolveModel(d.model, d.params ?? {});
+    } else if (d.model && typeof d.model.chat === "function" && typeof d.model.stream === "function") {
+      model = d.model;
+    } else {
+      throw new LlmuxError({
+        kind: "bad_request",
+        param: `deployments[${i}].model`,
+        message: `createRouter: deployments[${i}].model must be a ChatModel or a "provider/model" string`,
+      });
+    }
+    const modelId = typeof d.model === "string" ? d.model : model.id;
+    const id = d.id ?? modelId;
+    if (seen.has(id)) {
+      throw new LlmuxError({
+        kind: "bad_request",
+        param: `deployments[${i}].id`,
+        message: `createRouter: two deployments have the id "${id}"; give each a unique id`,
+      });
+    }
+    seen.add(id);
+    let provider = "unknown";
+    try {
+      provider = parseModelId(modelId).provider;
+    } catch {
+      // A model id without provider prefix: priced as unknown.
+    }
+    return {
+      id,
+      group: d.group,
+      model,
+      modelId,
+      provider,
+      local: d.local === true,
+      tags: d.tags ?? [],
+      config: d,
+    };
+  });
+  const byGroup = new Map<string, Deployment[]>();
+  for (const d of deployments) byGroup.set(d.group, [...(byGroup.get(d.group) ?? []), d]);
+  const groups = [...byGroup.keys()];
+  const defaultGroup = config.defaultGroup ?? groups[0]!;
+  for (const [field, map] of [
+    ["fallbacks", config.fallbacks],
+    ["contextWindowFallbacks", config.contextWindowFallbacks],
+    ["contentPolicyFallbacks", config.contentPolicyFallbacks],
+  ] as const) {
+    for (const [from, to] of Object.entries(map ?? {})) {
+      for (const g of [from, ...to]) {
+        if (!byGroup.has(g)) {
+          throw new LlmuxError({
+            kind: "bad_request",
+            param: field,
+            message: `createRouter: ${field} names the group "${g}", which has no deployment (groups: ${groups.join(", ")})`,
+          });
+        }
+      }
+    }
+  }
+
+  const emitAttempt = (entry: LedgerEntry) => {
+    ledger.record(entry);
+    for (const l of listeners.attempt) l(entry);
+  };
+
+  async function plan(request: ChatRequest, options: CallOptions): Promise<Plan> {
+    if (!request || !Array.isArray(request.messages) || request.messages.length === 0) {
+      throw new LlmuxError({
+        kind: "bad_request",
+        param: "messages",
+        message: `${name}: \`messages\` must be a non-empty array`,
+      });
+    }
+    const requested = request.model ?? defaultGroup;
+    if (!byGroup.has(requested)) {
+      throw new LlmuxError({
+        kind: "not_found",
+        param: "model",
+        message: `${name}: unknown model group "${requested}"; available: ${groups.join(", ")}`,
+      });
+    }
+    const trace: DecisionTrace = {
+      router: name,
+      requestedGroup: requested,
+      strategy,
+      steps: [],
+      eligible: [],
+      excluded: [],
+      attempts: [],
+    };
+    let group = requested;
+    const tags = tagsFrom(request, options);
+    const key = typeof options.metadata?.key === "string" ? options.metadata.key : undefined;
+    if (key) {
+      for (const b of config.budgets ?? []) {
+        if (b.scope !== `key:${key}`) continue;
+        const spent = await state.spend(b.scope, b.periodMs ?? DAY);
+        if (spent >= b.maxUsd) {
+          trace.steps.push({
+            rule: "budget",
+            outcome: "refused",
+            evidence: `key ${key} spent $${spent.toFixed(4)} of $${b.maxUsd}`,
+          });
+          throw new LlmuxError({
+            kind: "rate_limit",
+            retryable: false,
+            code: "budget_exceeded",
+            message: `${name}: the budget of key "${key}" is used up ($${spent.toFixed(4)} of $${b.maxUsd} this period)`,
+          });
+        }
+      }
+    }
+    if (config.costRouting) {
+      const cr = config.costRouting;
+      const applies = cr.fromGroups ? cr.fromGroups.includes(group) : group !== cr.cheapGroup;
+      if (applies && byGroup.has(cr.cheapGroup)) {
+        const verdict = await classifySimpleRequest(request, cr);
+        if (verdict.simple) group = cr.cheapGroup;
+        trace.steps.push({
+          rule: "cost",
+          outcome: verdict.simple
+            ? `simple request → cheap group "${cr.cheapGroup}"`
+            : `not simple → stays on "${group}"`,
+          evidence: verdict.evidence,
+        });
+      }
+    }
+    let pii = false;
+    let redact = false;
+    if (compliance) {
+      const evidence = scanRequestForPii(request, compliance.pii);
+      pii = evidence.length > 0;
+      const mode = compliance.mode ?? "route";
+      if (!pii) {
+        trace.steps.push({
+          rule: "compliance",
+          outcome: "no personal data found: every deployment eligible",
+        });
+      } else if (mode === "block") {
+        trace.steps.push({ rule: "compliance", outcome: "blocked", evidence: summarizeEvidence(evidence) });
+        throw complianceError(
+          `${name}: the request contains personal data (${summarizeEvidence(evidence)}) and the compliance mode is "block"`,
+          trace,
+        );
+      } else if (mode === "redact") {
+        redact = true;
+        trace.steps.push({
+          rule: "compliance",
+          outcome: "personal data will be masked for non-local deployments",
+          evidence: summarizeEvidence(evidence),
+        });
+      } else {
+        const hasLocal = (byGroup.get(group) ?? []).some((d) => d.local);
+        if (!hasLocal && compliance.localGroup && byGroup.has(compliance.localGroup)) {
+          trace.steps.push({
+            rule: "compliance",
+            outcome: `personal data found: group "${group}" has no local deployment → local group "${compliance.localGroup}"`,
+            evidence: summarizeEvidence(evidence),
+          });
+          group = compliance.localGroup;
+        } else {
+          trace.steps.push({
+            rule: "compliance",
+            outcome: "personal data found: only local deployments are eligible",
+            evidence: summarizeEvidence(evidence),
+          });
+        }
+      }
+    }
+    if (tags.length) trace.steps.push({ rule: "tags", outcome: `request tags: ${tags.join(", ")}` });
+    return { trace, group, pii, redact, tags, key };
+  }
+
+  function complianceError(message: string, trace: DecisionTrace): LlmuxError {
+    const err = new LlmuxError({
+      kind: "content_policy",
+      retryable: false,
+      code: "pii_not_compliant",
+      message,
+    });
+    (err as LlmuxError & { trace?: DecisionTrace }).trace = trace;
+    return err;
+  }
+
+  function exclude(trace: DecisionTrace, deployment: string, reason: string) {
+    if (!trace.excluded.some((x) => x.deployment === deployment && x.reason === reason))
+      trace.excluded.push({ deployment, reason });
+  }
+
+  async function pick(group: string, p: Plan, failed: Set<string>): Promise<Deployment | undefined> {
+    const all = byGroup.get(group) ?? [];
+    let eligible = all;
+    if (p.pii && !p.redact) {
+      for (const d of eligible)
+        if (!d.local) exclude(p.trace, d.id, "not local, and the request contains personal data");
+      eligible = eligible.filter((d) => d.local);
+    }
+    if (p.tags.length) {
+      const tagged = eligible.filter((d) => p.tags.every((t) => d.tags.includes(t)));
+      if (tagged.length) {
+        for (const d of eligible)
+          if (!tagged.includes(d)) exclude(p.trace, d.id, `lacks tags ${p.tags.join(", ")}`);
+        eligible = tagged;
+      }
+    }
+    const cooling = await state.coolingDown(eligible.map((d) => d.id));
+    for (const d of eligible)
+      if (cooling.has(d.id)) exclude(p.trace, d.id, "cooling down after repeated failures");
+    eligible = eligible.filter((d) => !cooling.has(d.id));
+    const withinBudget: Deployment[] = [];
+    for (const d of eligible) {
+      let over: string | undefined;
+      for (const b of config.budgets ?? []) {
+        const applies =
+          b.scope === `group:${d.group}` ||
+          b.scope === `deployment:${d.id}` ||
+          d.tags.some((t) => b.scope === `tag:${t}`);
+        if (!applies) continue;
+        const spent = await state.spend(b.scope, b.periodMs ?? DAY);
+        if (spent >= b.maxUsd) over = `${b.scope} budget used ($${spent.toFixed(4)} of $${b.maxUsd})`;
+      }
+      if (over) exclude(p.trace, d.id, over);
+      else withinBudget.push(d);
+    }
+    eligible = withinBudget;
+    // Prefer deployments that have not failed for this request; retry a failed one only if none is left.
+    const fresh = eligible.filter((d) => !failed.has(d.id));
+    if (fresh.length) eligible = fresh;
+    if (eligible.length === 0) return undefined;
+    // Lower `order` first; within a tier the strategy decides; a tier whose rpm is used up gives way.
+    const orders = [...new Set(eligible.map((d) => d.config.order ?? 0))].sort((a, b) => a - b);
+    for (const order of orders) {
+      const tier = eligible.filter((d) => (d.config.order ?? 0) === order);
+      for (const d of tier) if (!p.trace.eligible.includes(d.id)) p.trace.eligible.push(d.id);
+      for (const d of await orderByStrategy(tier, strategy, { state, inflight, random })) {
+        if (d.config.rpm === undefined || (await state.tryAcquireRpm(d.id, d.config.rpm))) return d;
+        exclude(p.trace, d.id, `rpm limit ${d.config.rpm} reached`);
+      }
+    }
+    return undefined;
+  }
+
+  function fallbacksFor(group: string, kind: ErrorKind | undefined): string[] {
+    if (kind === "context_window")
+      return config.contextWindowFallbacks?.[group] ?? config.fallbacks?.[group] ?? [];
+    if (kind === "content_policy")
+      return config.contentPolicyFallbacks?.[group] ?? config.fallbacks?.[group] ?? [];
+    return config.fallbacks?.[group] ?? [];
+  }
+
+  function asLlmuxError(raw: unknown, deployment: Deployment): LlmuxError {
+    if (isLlmuxError(raw)) return raw;
+    const message = raw instanceof Error ? raw.message : String(raw);
+    return new LlmuxError({
+      kind: "server",
+      message: `deployment ${deployment.id} threw: ${message}`,
+      cause: raw,
+      provider: deployment.provider,
+    });
+  }
+
+  async function attempt<T>(
+    request: ChatRequest,
+    options: CallOptions,
+    p: Plan,
+    stream: boolean,
+    run: (d: Deployment, req: ChatRequest, opts: CallOptions) => Promise<T>,
+  ): Promise<Attempted<T>> {
+    const overall = createCallSignal(
+      { signal: options.signal, timeoutMs: config.totalTimeoutMs },
+      { provider: name },
+    );
+    const queue = [p.group];
+    const visited = new Set<string>();
+    const failed = new Set<string>();
+    let lastError: LlmuxError | undefined;
+    try {
+      while (queue.length) {
+        const group = queue.shift()!;
+        if (visited.has(group)) continue;
+        visited.add(group);
+        if (group !== p.group) {
+          p.trace.steps.push({
+            rule: "fallback",
+            outcome: `trying group "${group}"`,
+            evidence: lastError ? `${lastError.kind}: ${lastError.message}` : undefined,
+          });
+        }
+        for (let retry = 0; retry <= numRetries; retry++) {
+          const deployment = await pick(group, p, failed);
+          if (!deployment) break;
+          let sent = request;
+          let replacements: Map<string, string> | undefined;
+          if (p.redact && !deployment.local) {
+            const r = redactRequest({ ...request, model: undefined }, compliance?.pii);
+            sent = r.request;
+            replacements = r.replacements;
+          } else sent = { ...request, model: undefined };
+          const startedAt = Date.now();
+          inflight.set(deployment.id, (inflight.get(deployment.id) ?? 0) + 1);
+          // The router enforces the per-attempt timeout itself, even on a model that ignores signals.
+          const perAttempt = createCallSignal(
+            { signal: overall.signal, timeoutMs: config.timeoutMs ?? options.timeoutMs },
+            { provider: deployment.provider, model: deployment.id },
+          );
+          try {
+            const running = run(deployment, sent, {
+              ...options,
+              signal: perAttempt.signal,
+              timeoutMs: undefined,
+            });
+            const value = perAttempt.signal ? await raceAbort(running, perAttempt.signal) : await running;
+            return { value, deployment, replacements, startedAt };
+          } catch (raw) {
+            const err =
+              perAttempt.abortError(raw) ?? overall.abortError(raw) ?? asLlmuxError(raw, deployment);
+            const latencyMs = Date.now() - startedAt;
+            p.trace.attempts.push({
+              deployment: deployment.id,
+              group,
+              outcome: "failure",
+              errorKind: err.kind,
+              error: err.message.slice(0, 200),
+              latencyMs,
+              redacted: replacements !== undefined,
+            });
+            emitAttempt({
+              at: startedAt,
+              key: p.key,
+              group,
+              deployment: deployment.id,
+              model: deployment.modelId,
+              outcome: "failure",
+              errorKind: err.kind,
+              latencyMs,
+              costUsd: 0,
+              stream,
+            });
+            if (overall.signal?.aborted || err.kind === "aborted") throw err;
+            if (err.isCallerError) throw err;
+            failed.add(deployment.id);
+            lastError = err;
+            if (await state.recordFailure(deployment.id, allowedFails, cooldownMs)) {
+              exclude(
+                p.trace,
+                deployment.id,
+                `put in cooldown for ${cooldownMs} ms after ${allowedFails + 1} failures in a minute`,
+              );
+            }
+            if (!err.retryable || retry === numRetries) break;
+            const backoff = Math.min(maxDelay, baseDelay * 2 ** retry * random());
+            const wait = err.retryAfterMs !== undefined ? err.retryAfterMs : backoff;
+            if (wait > maxDelay) break; // asked to wait too long here: try the fallbacks instead
+            await sleep(wait, overall.signal).catch((e) => {
+              throw overall.abortError(e) ?? e;
+            });
+          } finally {
+            perAttempt.dispose();
+            inflight.set(deployment.id, (inflight.get(deployment.id) ?? 1) - 1);
+          }
+        }
+        for (const next of fallbacksFor(group, lastError?.kind)) if (!visited.has(next)) queue.push(next);
+      }
+    } finally {
+      overall.dispose();
+    }
+    if (lastError) throw lastError;
+    if (p.pii && !p.redact) {
+      throw complianceError(
+        `${name}: the request contains personal data and no local deployment is available for group "${p.group}"${
+          p.trace.excluded.length
+            ? ` (${p.trace.excluded.map((x) => `${x.deployment}: ${x.reason}`).join("; ")})`
+            : ""
+        }; it was not sent to any cloud deployment`,
+        p.trace,
+      );
+    }
+    throw new LlmuxError({
+      kind: "server",
+      message: `${name}: no deployment available for group "${p.group}"${
+        p.trace.excluded.length
+          ? ` (${p.trace.excluded.map((x) => `${x.deployment}: ${x.reason}`).join("; ")})`
+          : ""
+      }`,
+    });
+  }
+
+  async function settle(p: Plan, a: Attempted<unknown>, usage: ChatResult["usage"], stream: boolean) {
+    const latencyMs = Date.now() - a.startedAt;
+    await state.recordLatency(a.deployment.id, latencyMs);
+    let costUsd: number | null = null;
+    if (usage) {
+      try {
+        costUsd = calculateCost({
+          model: a.deployment.modelId,
+          usage,
+          price: a.deployment.config.price,
+        }).costUsd;
+      } catch {
+        costUsd = null;
+      }
+    }
+    p.trace.attempts.push({
+      deployment: a.deployment.id,
+      group: a.deployment.group,
+      outcome: "success",
+      latencyMs,
+      redacted: a.replacements !== undefined,
+    });
+    p.trace.deployment = a.deployment.id;
+    p.trace.finalGroup = a.deployment.group;
+    emitAttempt({
+      at: a.startedAt,
+      key: p.key,
+      group: a.deployment.group,
+      deployment: a.deployment.id,
+      model: a.deployment.modelId,
+      outcome: "success",
+      latencyMs,
+      usage,
+      costUsd,
+      stream,
+    });
+    if (costUsd && costUsd > 0) {
+      const d = a.deployment;
+      const scopes = [
+        `group:${d.group}`,
+        `deployment:${d.id}`,
+        ...d.tags.map((t) => `tag:${t}`),
+        ...(p.key ? [`key:${p.key}`] : []),
+      ];
+      for (const b of config.budgets ?? [])
+        if (scopes.includes(b.scope)) await state.addSpend(b.scope, costUsd, b.periodMs ?? DAY);
+    }
+    return { costUsd, latencyMs };
+  }
+
+  function metadata(p: Plan, a: Attempted<unknown>, costUsd: number | null, startedAt: number) {
+    return {
+      provider: a.deployment.provider,
+      deployment: a.deployment.id,
+      costUsd,
+      attempts: p.trace.attempts.length,
+      latencyMs: Date.now() - startedAt,
+      trace: p.trace,
+    };
+  }
+
+  async function chat(request: ChatRequest, options: CallOptions = {}): Promise<ChatResult> {
+    const startedAt = Date.now();
+    const p = await plan(request, options);
+    try {
+      const a = await attempt(request, options, p, false, (d, req, opts) => d.model.chat(req, opts));
+      const { costUsd } = await settle(p, a, a.value.usage, false);
+      let result = a.value;
+      if (a.replacements?.size) {
+        const r = a.replacements;
+        result = {
+          ...result,
+          choices: result.choices.map((c) => ({
+            ...c,
+            message: {
+              ...c.message,
+              content: c.message.content === null ? null : restorePii(c.message.content, r),
+              tool_calls: c.message.tool_calls?.map((t) => ({
+                ...t,
+                function: { ...t.function, arguments: restorePii(t.function.arguments, r) },
+              })),
+            },
+          })),
+        };
+      }
+      result = { ...result, llmux: { ...result.llmux, ...metadata(p, a, costUsd, startedAt) } };
+      for (const l of listeners.result) l({ trace: p.trace, result });
+      return result;
+    } catch (e) {
+      const err = isLlmuxError(e) ? e : new LlmuxError({ kind: "server", message: String(e), cause: e });
+      (err as LlmuxError & { trace?: DecisionTrace }).trace ??= p.trace;
+      for (const l of listeners.result) l({ trace: p.trace, error: err });
+      throw err;
+    }
+  }
+
+  async function* stream(request: ChatRequest, options: CallOptions = {}): AsyncIterable<ChatChunk> {
+    const startedAt = Date.now();
+    const p = await plan(request, options);
+    // Fallback is only possible until the first chunk is delivered: prime each stream first.
+    const a = await attempt(request, options, p, true, async (d, req, opts) => {
+      const iterator = d.model.stream(req, opts)[Symbol.asyncIterator]();
+      const first = await iterator.next();
+      return { iterator, first };
+    });
+    const acc = new StreamAccumulator();
+    const restorer = a.replacements?.size ? new StreamingRestorer(a.replacements) : undefined;
+    let last: ChatChunk | undefined;
+    try {
+      let step = a.value.first;
+      while (!step.done) {
+        const chunk = step.value;
+        acc.push(chunk);
+        last = chunk;
+        if (restorer) {
+          yield {
+            ...chunk,
+            choices: chunk.choices.map((c) => {
+              const content =
+                typeof c.delta.content === "string" ? restorer.push(c.delta.content) : c.delta.content;
+              const tail = c.finish_reason ? restorer.flush() : "";
+              return {
+                ...c,
+                delta: {
+                  ...c.delta,
+                  ...(content !== undefined || tail ? { content: (content ?? "") + tail } : {}),
+                  tool_calls: c.delta.tool_calls?.map((t) =>
+                    t.function?.arguments
+                      ? {
+                          ...t,
+                          function: {
+                            ...t.function,
+                            arguments: restorePii(t.function.arguments, a.replacements!),
+                          },
+                        }
+                      : t,
+                  ),
+                },
+              };
+            }),
+          };
+        } else yield chunk;
+        step = await a.value.iterator.next();
+      }
+      const result = acc.result();
+      const { costUsd } = await settle(p, a, result.usage, true);
+      const meta = metadata(p, a, costUsd, startedAt);
+      yield {
+        id: last?.id ?? result.id,
+        object: "chat.completion.chunk",
+        created: last?.created ?? result.created,
+        model: last?.model ?? result.model,
+        choices: [],
+        llmux: { ...last?.llmux, ...meta },
+      };
+      for (const l of listeners.result) l({ trace: p.trace, result: { ...result, llmux: meta } });
+    } catch (e) {
+      const err = isLlmuxError(e) ? e : new LlmuxError({ kind: "server", message: String(e), cause: e });
+      p.trace.attempts.push({
+        deployment: a.deployment.id,
+        group: a.deployment.group,
+        outcome: "failure",
+        errorKind: err.kind,
+        error: err.message.slice(0, 200),
+        latencyMs: Date.now() - a.startedAt,
+      });
+      emitAttempt({
+        at: a.startedAt,
+        key: p.key,
+        group: a.deployment.group,
+        deployment: a.deployment.id,
+        model: a.deployment.modelId,
+        outcome: "failure",
+        errorKind: err.kind,
+        latencyMs: Date.now() - a.startedAt,
+        costUsd: 0,
+        stream: true,
+      });
+      (err as LlmuxError & { trace?: DecisionTrace }).trace ??= p.trace;
+      for (const l of listeners.result) l({ trace: p.trace, error: err });
+      throw err;
+    }
+  }
+
+  return {
+    id: `router/${name}`,
+    ledger,
+    groups,
+    deployments,
+    chat,
+    stream,
+    on(event: "attempt" | "result", listener: ((e: LedgerEntry) => void) | ((e: RouterResultEvent) => void)) {
+      const set = listeners[event] as Set<typeof listener>;
+      set.add(listener);
+      return () => set.delete(listener);
+    },
+    async close() {
+      await state.close?.();
+    },
+  } as Router;
+}
