@@ -1,0 +1,177 @@
+// Which package serves which provider prefix, which environment variable holds its key, and how
+// LiteLLM-style params map to its settings. Packages are imported only when a model is first called.
+import { type ChatModel, LlmuxError } from "@llmux/core";
+
+export type ProviderParams = Record<string, unknown>;
+
+/** Makes a model of a provider from its name after the prefix and the call's params. */
+export type ProviderFactory = (model: string, params: ProviderParams) => ChatModel | Promise<ChatModel>;
+
+interface BuiltInProvider {
+  /** Environment variables that can hold the key, first wins; none means no key is needed. */
+  keyEnv: string[];
+  load: (model: string, settings: Record<string, unknown>) => Promise<ChatModel>;
+  /** Extra settings read from the environment (hosts, regions). */
+  env?: Record<string, string>;
+}
+
+const openAICompatible = (preset: string, keyEnv: string[]): BuiltInProvider => ({
+  keyEnv,
+  load: async (model, settings) =>
+    (await import("@llmux/provider-openai")).createOpenAI({ ...settings, preset } as never).chatModel(model),
+});
+
+const BUILT_IN: Record<string, BuiltInProvider> = {
+  openai: {
+    keyEnv: ["OPENAI_API_KEY"],
+    load: async (m, s) => (await import("@llmux/provider-openai")).createOpenAI(s as never).chatModel(m),
+  },
+  anthropic: {
+    keyEnv: ["ANTHROPIC_API_KEY"],
+    load: async (m, s) =>
+      (await import("@llmux/provider-anthropic")).createAnthropic(s as never).chatModel(m),
+  },
+  ollama: {
+    keyEnv: [],
+    env: { host: "OLLAMA_HOST" },
+    load: async (m, s) => (await import("@llmux/provider-ollama")).createOllama(s as never).chatModel(m),
+  },
+  bedrock: {
+    keyEnv: [], // the standard AWS credential chain
+    env: { region: "AWS_REGION" },
+    load: async (m, s) => (await import("@llmux/provider-bedrock")).createBedrock(s as never).chatModel(m),
+  },
+  deepseek: {
+    keyEnv: ["DEEPSEEK_API_KEY"],
+    load: async (m, s) => {
+      const mod = (await import("@llmux/provider-deepseek")) as Record<string, unknown>;
+      const create = (mod.createDeepSeek ?? mod.createDeepseek) as
+        | ((s: unknown) => { chatModel(m: string): ChatModel })
+        | undefined;
+      if (!create)
+        throw new LlmuxError({
+          kind: "bad_request",
+          message: "@llmux/provider-deepseek does not export createDeepSeek",
+        });
+      return create(s).chatModel(m);
+    },
+  },
+  qwen: {
+    keyEnv: ["DASHSCOPE_API_KEY"],
+    load: async (m, s) => {
+      const mod = (await import("@llmux/provider-qwen")) as Record<string, unknown>;
+      const create = mod.createQwen as ((s: unknown) => { chatModel(m: string): ChatModel }) | undefined;
+      if (!create)
+        throw new LlmuxError({
+          kind: "bad_request",
+          message: "@llmux/provider-qwen does not export createQwen",
+        });
+      return create(s).chatModel(m);
+    },
+  },
+  groq: openAICompatible("groq", ["GROQ_API_KEY"]),
+  mistral: openAICompatible("mistral", ["MISTRAL_API_KEY"]),
+  xai: openAICompatible("xai", ["XAI_API_KEY"]),
+  openrouter: openAICompatible("openrouter", ["OPENROUTER_API_KEY"]),
+  together: openAICompatible("together", ["TOGETHER_API_KEY", "TOGETHERAI_API_KEY"]),
+  azure: openAICompatible("azure", ["AZURE_OPENAI_API_KEY", "AZURE_API_KEY"]),
+  vllm: openAICompatible("vllm", []),
+  lmstudio: openAICompatible("lmstudio", []),
+};
+const ALIASES: Record<string, string> = { dashscope: "qwen", alibaba: "qwen", "x-ai": "xai", aws: "bedrock" };
+
+const custom = new Map<string, ProviderFactory>();
+
+/** Adds (or replaces) a provider prefix, e.g. `registerProvider("simulated", (m) => createSimulatedModel({ name: m }))`. */
+export function registerProvider(prefix: string, factory: ProviderFactory): void {
+  if (!/^[a-z0-9][a-z0-9_-]*$/.test(prefix)) {
+    throw new LlmuxError({
+      kind: "bad_request",
+      param: "prefix",
+      message: `registerProvider: "${prefix}" must be lowercase letters, digits, "-" or "_"`,
+    });
+  }
+  custom.set(prefix, factory);
+}
+
+/** Every provider prefix `resolveModel` understands. */
+export function knownProviders(): string[] {
+  return [...new Set([...Object.keys(BUILT_IN), ...Object.keys(ALIASES), ...custom.keys()])].sort();
+}
+
+/** LiteLLM-style params (`api_key`, `api_base`, `aws_region_name`…) → the provider packages' settings. */
+function settingsFrom(provider: string, params: ProviderParams): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined) continue;
+    if (k === "api_key" || k === "apiKey") out.apiKey = v;
+    else if (k === "api_base" || k === "base_url" || k === "baseURL") {
+      if (provider === "ollama") out.host = v;
+      else if (provider === "bedrock") out.endpoint = v;
+      else out.baseURL = v;
+    } else if (k === "aws_region_name" || k === "region") out.region = v;
+    else if (k === "aws_access_key_id" || k === "aws_secret_access_key") {
+      const creds = (out.credentials ?? {}) as Record<string, unknown>;
+      creds[k === "aws_access_key_id" ? "accessKeyId" : "secretAccessKey"] = v;
+      out.credentials = creds;
+    } else if (
+      k === "host" ||
+      k === "endpoint" ||
+      k === "headers" ||
+      k === "credentials" ||
+      k === "organization" ||
+      k === "apiVersion"
+    )
+      out[k] = v;
+    else if (k === "api_version") out.apiVersion = v;
+  }
+  return out;
+}
+
+export function canonicalProvider(provider: string): string {
+  return ALIASES[provider] ?? provider;
+}
+
+/** Loads the model for `provider/model`, checking credentials first. */
+export async function loadProviderModel(
+  provider: string,
+  model: string,
+  params: ProviderParams,
+  env: Record<string, string | undefined>,
+): Promise<ChatModel> {
+  const name = canonicalProvider(provider);
+  const factory = custom.get(provider) ?? custom.get(name);
+  if (factory) return factory(model, params);
+  const builtIn = BUILT_IN[name];
+  if (!builtIn) throw unknownProvider(provider);
+  const settings = settingsFrom(name, params);
+  if (builtIn.keyEnv.length > 0 && settings.apiKey === undefined) {
+    const fromEnv = builtIn.keyEnv.map((k) => env[k]).find((v) => v);
+    if (!fromEnv) {
+      throw new LlmuxError({
+        kind: "auth",
+        provider: name,
+        model,
+        message: `${provider}/${model} needs an API key: set ${builtIn.keyEnv.join(" or ")} in the environment, or pass api_key`,
+      });
+    }
+    settings.apiKey = fromEnv;
+  }
+  for (const [setting, variable] of Object.entries(builtIn.env ?? {})) {
+    if (settings[setting] === undefined && env[variable]) settings[setting] = env[variable];
+  }
+  return builtIn.load(model, settings);
+}
+
+export function unknownProvider(provider: string): LlmuxError {
+  return new LlmuxError({
+    kind: "bad_request",
+    param: "model",
+    message: `unknown provider "${provider}"; known: ${knownProviders().join(", ")} (or add one with registerProvider)`,
+  });
+}
+
+export function isKnownProvider(provider: string): boolean {
+  const name = canonicalProvider(provider);
+  return custom.has(provider) || custom.has(name) || name in BUILT_IN;
+}

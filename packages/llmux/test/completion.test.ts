@@ -1,0 +1,137 @@
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { accumulateStream } from "@llmux/core";
+import { createSimulatedModel, startFakeAnthropic } from "@llmux/provider-testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  completion,
+  completionCost,
+  createRouter,
+  getDecisionTrace,
+  knownProviders,
+  parseConfig,
+  registerProvider,
+  resolveModel,
+  streamCompletion,
+} from "../src/index.js";
+
+const messages = [{ role: "user" as const, content: "Hello" }];
+
+beforeAll(() => {
+  registerProvider("simulated", (name) => createSimulatedModel({ name }));
+});
+
+describe("provider resolution", () => {
+  it("names the environment variable when a key is missing", async () => {
+    for (const [id, variable] of [
+      ["openai/gpt-4o-mini", "OPENAI_API_KEY"],
+      ["anthropic/claude-sonnet-4-0", "ANTHROPIC_API_KEY"],
+      ["deepseek/deepseek-chat", "DEEPSEEK_API_KEY"],
+      ["dashscope/qwen-plus", "DASHSCOPE_API_KEY"],
+    ] as const) {
+      const model = resolveModel(id, {}, { env: {} });
+      const err = await model.chat({ messages }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ kind: "auth" });
+      expect((err as Error).message).toContain(variable);
+    }
+  });
+
+  it("rejects an unknown provider, listing the known ones", () => {
+    expect(() => resolveModel("nosuch/model")).toThrow(
+      /unknown provider "nosuch"; known: .*anthropic.*openai/,
+    );
+    expect(knownProviders()).toEqual(
+      expect.arrayContaining(["openai", "anthropic", "ollama", "bedrock", "deepseek", "qwen", "groq"]),
+    );
+  });
+
+  it("rejects a model id without a provider", () => {
+    expect(() => resolveModel("gpt-4o")).toThrow(/no provider prefix/);
+  });
+});
+
+describe("completion against a fake Anthropic server speaking the real wire format", () => {
+  let fake: Awaited<ReturnType<typeof startFakeAnthropic>>;
+  beforeAll(async () => {
+    fake = await startFakeAnthropic();
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  it("answers, with cost from the price catalog", async () => {
+    fake.enqueue({ kind: "text", text: "Hi from Claude", usage: { input: 1000, output: 100 } });
+    const result = await completion({
+      model: "anthropic/claude-sonnet-4-0",
+      messages,
+      api_key: "test-key",
+      api_base: fake.baseURL,
+    });
+    expect(result.choices[0]!.message.content).toBe("Hi from Claude");
+    expect(result.llmux?.provider).toBe("anthropic");
+    expect(result.llmux?.costUsd).toBeCloseTo((1000 * 3 + 100 * 15) / 1e6, 10);
+    expect(completionCost(result)).toBe(result.llmux?.costUsd);
+  });
+
+  it("streams, with cost on the last chunk", async () => {
+    fake.enqueue({ kind: "text", text: "Streamed answer", usage: { input: 10, output: 5 } });
+    const chunks = [];
+    for await (const c of streamCompletion({
+      model: "anthropic/claude-sonnet-4-0",
+      messages,
+      api_key: "k",
+      api_base: fake.baseURL,
+    }))
+      chunks.push(c);
+    const result = await accumulateStream(chunks);
+    expect(result.choices[0]!.message.content).toBe("Streamed answer");
+    expect(chunks.at(-1)?.llmux?.costUsd).toBeGreaterThan(0);
+  });
+});
+
+describe("routers from config", () => {
+  it("builds a router from a LiteLLM config.yaml with provider strings", async () => {
+    const { config, warnings } = parseConfig(
+      `
+model_list:
+  - model_name: main
+    litellm_params: { model: simulated/cloud-large }
+  - model_name: main
+    litellm_params: { model: simulated/local }
+    model_info: { local: true, id: on-prem }
+`,
+      {},
+    );
+    expect(warnings).toEqual([]);
+    const router = createRouter({ ...config, compliance: { mode: "route" } });
+    const result = await router.chat({
+      model: "main",
+      messages: [{ role: "user", content: "Email bob@example.com the invoice" }],
+    });
+    expect(result.llmux?.deployment).toBe("on-prem");
+    expect(getDecisionTrace(result)?.excluded[0]?.reason).toMatch(/not local/);
+  });
+});
+
+describe("lazy provider loading", () => {
+  it("does not import any provider SDK until a model is called", () => {
+    const script = join(tmpdir(), `llmux-lazy-${process.pid}.mjs`);
+    const entry = new URL("../dist/index.js", import.meta.url).href;
+    writeFileSync(
+      script,
+      `import { registerHooks } from "node:module";
+const seen = [];
+registerHooks({ resolve(specifier, context, next) { seen.push(specifier); return next(specifier, context); } });
+const llmux = await import(${JSON.stringify(entry)});
+llmux.resolveModel("anthropic/claude-sonnet-4-0");
+llmux.resolveModel("openai/gpt-4o-mini");
+const sdks = seen.filter((s) => /^(openai|@anthropic-ai\\/sdk|ollama|@aws-sdk\\/client-bedrock-runtime|@llmux\\/provider-)/.test(s));
+process.stdout.write(JSON.stringify(sdks));`,
+    );
+    const r = spawnSync(process.execPath, [script], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toEqual([]);
+  });
+});
