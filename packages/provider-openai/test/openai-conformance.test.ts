@@ -1,0 +1,12 @@
+import { runConformance, startFakeOpenAI } from "@llmux/provider-testkit";
+import { createOpenAI } from "../src/index.js";
+
+runConformance({
+  name: "provider-openai",
+  provider: "openai",
+  startServer: () => startFakeOpenAI(),
+  createModel: (server) =>
+    createOpenAI({ apiKey: "sk-test", baseURL: server.baseURL }).chatModel("gpt-4o-mini"),
+  // OpenAI has no cache-write counter.
+  unsupported: ["cache_write_usage"],
+});
