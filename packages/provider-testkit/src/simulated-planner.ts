@@ -112,11 +112,13 @@ function fill(name: string, schema: Schema, facts: QuestionFacts): unknown {
   return undefined;
 }
 
+/** Word overlap with the tool's name (3 each) and description (1 each); 0 unless a name word matches. */
 function score(tool: ChatTool, questionWords: Set<string>): number {
   const nameWords = words(tool.function.name.replace(/[_.\-/]+/g, " "));
   const descWords = words(tool.function.description ?? "");
   let s = 0;
   for (const w of new Set(nameWords)) if (questionWords.has(w)) s += 3;
+  if (s === 0) return 0;
   for (const w of new Set(descWords)) if (questionWords.has(w)) s += 1;
   return s;
 }
