@@ -1,0 +1,489 @@
+import { once } from "node:events";
+import type { ServerResponse } from "node:http";
+import {
+  type CallOptions,
+  type ChatChunk,
+  type ChatModel,
+  type ChatResult,
+  generateId,
+  isLlmuxError,
+  LlmuxError,
+} from "@llmux/core";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { GatewayMetrics } from "./gateway-metrics.js";
+import { clientError, toErrorResponse } from "./openai-error-response.js";
+import { validateChatRequest } from "./validate-chat-request.js";
+import { type VirtualKeySpec, VirtualKeyStore } from "./virtual-keys.js";
+
+/** The part of an OpenTelemetry tracer the gateway uses (pass `trace.getTracer("llmux")`). */
+export interface TracerLike {
+  startSpan(name: string, options?: { attributes?: Record<string, string | number | boolean> }): SpanLike;
+}
+export interface SpanLike {
+  setAttribute(key: string, value: string | number | boolean): unknown;
+  setStatus?(status: { code: number; message?: string }): unknown;
+  end(): void;
+}
+
+export interface GatewayOptions {
+  /** What answers: usually a router; any `ChatModel` works. */
+  model: ChatModel;
+  /** Model names served (for `GET /v1/models` and to reject unknown ones); default: accept any. */
+  models?: readonly string[] | (() => readonly string[]);
+  /** Admin key: manages virtual keys and may call every model. */
+  masterKey?: string;
+  /** Virtual keys (hashed at rest). */
+  keys?: VirtualKeyStore;
+  host?: string;
+  port?: number;
+  /** `Host` header names accepted (DNS-rebinding protection). Default on loopback: localhost, 127.0.0.1, ::1. */
+  allowedHosts?: readonly string[];
+  /** Largest request body in bytes (default 4 MiB). */
+  bodyLimit?: number;
+  /** pino logger options, or false for silence (default: info-level JSON lines on stdout). */
+  logger?: boolean | Record<string, unknown>;
+  /** Log message contents (default false: only ids, models, tokens, cost, latency). */
+  logContent?: boolean;
+  /** Return `llmux` metadata (deployment, cost, trace) in response bodies too (default false: headers only). */
+  exposeMetadata?: boolean;
+  /** How long shutdown waits for in-flight streams (default 10 s). */
+  shutdownGraceMs?: number;
+  /** OpenTelemetry spans following the GenAI conventions (off unless a tracer is given). */
+  tracer?: TracerLike;
+  /** Node process metrics in /metrics (default true). */
+  processMetrics?: boolean;
+}
+
+export interface Gateway {
+  readonly app: FastifyInstance;
+  readonly metrics: GatewayMetrics;
+  readonly keys: VirtualKeyStore;
+  /** Starts listening; resolves to the base URL, e.g. `http://127.0.0.1:8080`. */
+  listen(): Promise<string>;
+  /** Stops accepting, lets in-flight requests and streams finish (up to the grace time), then closes. */
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
+
+function hostnameOf(hostHeader: string | undefined): string | undefined {
+  if (!hostHeader) return undefined;
+  if (hostHeader.startsWith("[")) return hostHeader.slice(0, hostHeader.indexOf("]") + 1);
+  return hostHeader.split(":")[0]?.toLowerCase();
+}
+
+function bearer(req: FastifyRequest): string | undefined {
+  const auth = req.headers.authorization;
+  if (typeof auth === "string" && /^bearer\s+/i.test(auth)) return auth.replace(/^bearer\s+/i, "").trim();
+  const apiKey = req.headers["api-key"] ?? req.headers["x-api-key"];
+  return typeof apiKey === "string" ? apiKey : undefined;
+}
+
+function sendError(reply: FastifyReply, error: unknown): FastifyReply {
+  const { status, body, headers } = toErrorResponse(error);
+  return reply.code(status).headers(headers).send(body);
+}
+
+/**
+ * An OpenAI-compatible HTTP gateway over any `ChatModel`.
+ *
+ * @example
+ * const gateway = createGateway({ model: router, models: router.groups, masterKey: process.env.LLMUX_MASTER_KEY });
+ * console.log(await gateway.listen()); // http://127.0.0.1:8080 — point any OpenAI SDK's baseURL at …/v1
+ */
+export function createGateway(options: GatewayOptions): Gateway {
+  if (!options?.model || typeof options.model.chat !== "function") {
+    throw new LlmuxError({
+      kind: "bad_request",
+      param: "model",
+      message: "createGateway: `model` must be a ChatModel",
+    });
+  }
+  const host = options.host ?? "127.0.0.1";
+  const keys = options.keys ?? new VirtualKeyStore();
+  const exposed = !LOOPBACK.has(host);
+  if (exposed && !options.masterKey) {
+    throw new LlmuxError({
+      kind: "bad_request",
+      param: "masterKey",
+      message: `createGateway: binding to ${host} exposes the gateway beyond this machine; set a masterKey (LLMUX_MASTER_KEY) so requests need a key`,
+    });
+  }
+  const allowedHosts = options.allowedHosts
+    ? new Set(options.allowedHosts.map((h) => h.toLowerCase()))
+    : exposed
+      ? undefined
+      : LOOPBACK;
+  const modelList = () => (typeof options.models === "function" ? options.models() : options.models);
+  const metrics = new GatewayMetrics(options.processMetrics ?? true);
+  const model = options.model;
+  const inflight = new Set<Promise<void>>();
+  let ready = false;
+  let draining = false;
+
+  const app = Fastify({
+    logger: options.logger === undefined ? { level: "info" } : options.logger,
+    bodyLimit: options.bodyLimit ?? 4 * 1024 * 1024,
+    disableRequestLogging: true,
+    requestTimeout: 10 * 60_000,
+    connectionTimeout: 0,
+    keepAliveTimeout: 72_000,
+    return503OnClosing: true,
+    genReqId: (req) => {
+      const incoming = req.headers["x-request-id"];
+      return typeof incoming === "string" && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : generateId("req");
+    },
+  });
+
+  // JSON bodies: empty is allowed (DELETE with a content type), invalid JSON is a 400 that says so.
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
+    if (body === "") return done(null, undefined);
+    try {
+      done(null, JSON.parse(body as string));
+    } catch (e) {
+      done(
+        clientError("bad_request", `body: not valid JSON (${(e as Error).message})`, "body", "invalid_json"),
+        undefined,
+      );
+    }
+  });
+
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _req, reply) => {
+    if (isLlmuxError(error)) return sendError(reply, error);
+    const code = error.code ?? "";
+    if (code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+      return reply.code(413).send({
+        error: {
+          message: `body: larger than the ${options.bodyLimit ?? 4 * 1024 * 1024} bytes this gateway accepts`,
+          type: "invalid_request_error",
+          param: null,
+          code: "body_too_large",
+        },
+      });
+    }
+    if (code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
+      return reply.code(415).send({
+        error: {
+          message: "body: expected Content-Type: application/json",
+          type: "invalid_request_error",
+          param: null,
+          code: "unsupported_media_type",
+        },
+      });
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.code(error.statusCode).send({
+        error: {
+          message: `body: ${error.message.replace(/^Body is not valid JSON but content-type is set to 'application\/json'$/, "not valid JSON")}`,
+          type: "invalid_request_error",
+          param: null,
+          code: "invalid_body",
+        },
+      });
+    }
+    app.log.error({ err: { message: error.message, code } }, "unhandled gateway error");
+    return reply
+      .code(500)
+      .send({ error: { message: "internal gateway error", type: "api_error", param: null, code: null } });
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({
+      error: {
+        message: `no route for ${req.method} ${req.url.split("?")[0]}`,
+        type: "invalid_request_error",
+        param: null,
+        code: "not_found",
+      },
+    }),
+  );
+
+  app.addHook("onRequest", async (req, reply) => {
+    reply.header("x-request-id", req.id);
+    if (allowedHosts) {
+      const hostname = hostnameOf(req.headers.host);
+      if (!hostname || !allowedHosts.has(hostname)) {
+        return sendError(
+          reply,
+          clientError(
+            "permission",
+            `Host "${req.headers.host ?? ""}" is not allowed (DNS-rebinding protection); allowed: ${[...allowedHosts].join(", ")}`,
+            undefined,
+            "host_not_allowed",
+          ),
+        );
+      }
+    }
+  });
+
+  function authenticate(req: FastifyRequest) {
+    const needsKey = options.masterKey !== undefined || keys.size > 0;
+    if (!needsKey) return { master: false, key: undefined };
+    const token = bearer(req);
+    if (!token)
+      throw clientError(
+        "auth",
+        "missing API key: send Authorization: Bearer <key>",
+        undefined,
+        "missing_api_key",
+      );
+    if (
+      options.masterKey &&
+      token.length === options.masterKey.length &&
+      keys.find(token) === undefined &&
+      token === options.masterKey
+    ) {
+      return { master: true, key: undefined };
+    }
+    const key = keys.find(token);
+    if (!key) throw clientError("auth", "invalid API key", undefined, "invalid_api_key");
+    return { master: false, key };
+  }
+
+  function requireMaster(req: FastifyRequest) {
+    if (!options.masterKey)
+      throw clientError(
+        "not_found",
+        "the admin API is disabled: start the gateway with a master key",
+        undefined,
+        "admin_disabled",
+      );
+    if (bearer(req) !== options.masterKey)
+      throw clientError("auth", "the admin API needs the master key", undefined, "invalid_api_key");
+  }
+
+  app.get("/health", async () => ({ status: "ok" }));
+  app.get("/ready", async (_req, reply) =>
+    ready && !draining
+      ? { status: "ready" }
+      : reply.code(503).send({ status: draining ? "draining" : "starting" }),
+  );
+  app.get("/metrics", async (_req, reply) =>
+    reply.header("content-type", metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
+
+  app.get("/v1/models", async (req) => {
+    authenticate(req);
+    const created = Math.floor(Date.now() / 1000);
+    return {
+      object: "list",
+      data: (modelList() ?? [model.id]).map((id) => ({ id, object: "model", created, owned_by: "llmux" })),
+    };
+  });
+
+  app.post("/admin/keys", async (req, reply) => {
+    requireMaster(req);
+    const { key, info } = keys.create(req.body as VirtualKeySpec);
+    return reply.code(201).send({ key, ...info });
+  });
+  app.get("/admin/keys", async (req) => {
+    requireMaster(req);
+    return { data: keys.list() };
+  });
+  app.delete<{ Params: { id: string } }>("/admin/keys/:id", async (req, reply) => {
+    requireMaster(req);
+    if (!keys.delete(req.params.id))
+      throw clientError("not_found", `no key with id "${req.params.id}"`, "id", "key_not_found");
+    return reply.code(204).send();
+  });
+
+  app.post("/v1/chat/completions", async (req, reply) => {
+    const started = performance.now();
+    const { key } = authenticate(req);
+    const { request, stream } = validateChatRequest(req.body);
+    const served = modelList();
+    if (served && !served.includes(request.model)) {
+      throw clientError(
+        "not_found",
+        `The model \`${request.model}\` does not exist or you do not have access to it. Available: ${served.join(", ")}`,
+        "model",
+        "model_not_found",
+      );
+    }
+    if (key) keys.admit(key, request.model);
+    const keyLabel = key?.name ?? "-";
+    // A client that goes away cancels the upstream call.
+    const controller = new AbortController();
+    reply.raw.on("close", () => {
+      if (!reply.raw.writableFinished) controller.abort(new Error("client disconnected"));
+    });
+    const callOptions: CallOptions = {
+      signal: controller.signal,
+      metadata: { requestId: req.id, key: key?.id, tags: request.metadata?.tags },
+    };
+    const span = options.tracer?.startSpan(`chat ${request.model}`, {
+      attributes: {
+        "gen_ai.operation.name": "chat",
+        "gen_ai.request.model": request.model,
+        ...(request.temperature !== undefined ? { "gen_ai.request.temperature": request.temperature } : {}),
+      },
+    });
+    const finish = (
+      status: number,
+      result: Pick<ChatResult, "usage" | "llmux" | "model"> | undefined,
+      errorKind?: string,
+    ) => {
+      const deployment = result?.llmux?.deployment ?? "-";
+      const seconds = (performance.now() - started) / 1000;
+      metrics.requests.inc({
+        model: request.model,
+        deployment,
+        key: keyLabel,
+        status: String(status),
+        stream: String(stream),
+      });
+      metrics.latency.observe({ model: request.model, stream: String(stream) }, seconds);
+      if (result?.usage) {
+        metrics.tokens.inc({ model: request.model, deployment, type: "prompt" }, result.usage.prompt_tokens);
+        metrics.tokens.inc(
+          { model: request.model, deployment, type: "completion" },
+          result.usage.completion_tokens,
+        );
+      }
+      const cost = result?.llmux?.costUsd;
+      if (typeof cost === "number" && cost > 0)
+        metrics.cost.inc({ model: request.model, deployment, key: keyLabel }, cost);
+      if (key) keys.charge(key, cost);
+      if (errorKind) metrics.errors.inc({ kind: errorKind, model: request.model });
+      if (span) {
+        if (result?.model) span.setAttribute("gen_ai.response.model", result.model);
+        if (result?.llmux?.provider) span.setAttribute("gen_ai.provider.name", result.llmux.provider);
+        if (result?.usage) {
+          span.setAttribute("gen_ai.usage.input_tokens", result.usage.prompt_tokens);
+          span.setAttribute("gen_ai.usage.output_tokens", result.usage.completion_tokens);
+        }
+        if (errorKind) {
+          span.setAttribute("error.type", errorKind);
+          span.setStatus?.({ code: 2, message: errorKind });
+        }
+        span.end();
+      }
+      req.log.info(
+        {
+          requestId: req.id,
+          model: request.model,
+          deployment,
+          key: keyLabel,
+          status,
+          stream,
+          latencyMs: Math.round(seconds * 1000),
+          promptTokens: result?.usage?.prompt_tokens,
+          completionTokens: result?.usage?.completion_tokens,
+          costUsd: cost,
+          ...(options.logContent ? { messages: request.messages } : {}),
+        },
+        "chat completion",
+      );
+    };
+
+    if (!stream) {
+      let result: ChatResult;
+      try {
+        result = await model.chat(request, callOptions);
+      } catch (e) {
+        const kind = isLlmuxError(e) ? e.kind : "server";
+        finish(toErrorResponse(e).status, undefined, kind);
+        throw e;
+      }
+      const meta = result.llmux;
+      if (meta?.deployment) reply.header("x-llmux-deployment", meta.deployment);
+      if (meta?.attempts !== undefined) reply.header("x-llmux-attempts", String(meta.attempts));
+      if (meta?.costUsd !== undefined && meta.costUsd !== null)
+        reply.header("x-llmux-cost-usd", meta.costUsd.toFixed(8));
+      finish(200, result);
+      if (options.exposeMetadata) return result;
+      const { llmux: _llmux, ...body } = result;
+      return body;
+    }
+
+    // Streams: the first chunk is awaited before any byte is written, so a request that fails
+    // before streaming still gets a proper HTTP error status.
+    const includeUsage = request.stream_options?.include_usage === true;
+    const upstream = model
+      .stream({ ...request, stream_options: { include_usage: true } }, callOptions)
+      [Symbol.asyncIterator]();
+    let first: IteratorResult<ChatChunk>;
+    try {
+      first = await upstream.next();
+    } catch (e) {
+      finish(toErrorResponse(e).status, undefined, isLlmuxError(e) ? e.kind : "server");
+      throw e;
+    }
+    metrics.firstChunk.observe({ model: request.model }, (performance.now() - started) / 1000);
+    reply.hijack();
+    const raw: ServerResponse = reply.raw;
+    raw.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      connection: "keep-alive",
+      "x-request-id": req.id,
+      "x-accel-buffering": "no",
+    });
+    const done = (async () => {
+      let usage: ChatResult["usage"];
+      let meta: ChatResult["llmux"];
+      let responseModel: string | undefined;
+      let errorKind: string | undefined;
+      try {
+        for (let step = first; !step.done; step = await upstream.next()) {
+          const chunk = step.value;
+          if (chunk.usage) usage = chunk.usage;
+          if (chunk.llmux) meta = { ...meta, ...chunk.llmux };
+          responseModel ??= chunk.model;
+          let out: ChatChunk | undefined = chunk;
+          if ((!includeUsage && chunk.usage) || (chunk.llmux && !options.exposeMetadata)) {
+            const { usage: u, llmux: l, ...rest } = chunk;
+            out = { ...rest } as ChatChunk;
+            if (includeUsage && u) out.usage = u;
+            if (options.exposeMetadata && l) out.llmux = l;
+            if (out.choices.length === 0 && !out.usage && !out.llmux) out = undefined;
+          }
+          if (out && !raw.write(`data: ${JSON.stringify(out)}\n\n`)) await once(raw, "drain");
+        }
+        raw.write("data: [DONE]\n\n");
+      } catch (e) {
+        errorKind = isLlmuxError(e) ? e.kind : "server";
+        if (!raw.destroyed) raw.write(`data: ${JSON.stringify(toErrorResponse(e).body)}\n\n`);
+      } finally {
+        raw.end();
+        finish(
+          errorKind
+            ? toErrorResponse(new LlmuxError({ kind: errorKind as LlmuxError["kind"], message: "" })).status
+            : 200,
+          { usage, llmux: meta, model: responseModel ?? request.model },
+          errorKind,
+        );
+      }
+    })();
+    inflight.add(done);
+    void done.finally(() => inflight.delete(done));
+    return reply;
+  });
+
+  return {
+    app,
+    metrics,
+    keys,
+    async listen() {
+      const address = await app.listen({ host, port: options.port ?? 8080 });
+      ready = true;
+      return address.replace("[::1]", "127.0.0.1");
+    },
+    async close() {
+      draining = true;
+      const grace = options.shutdownGraceMs ?? 10_000;
+      await Promise.race([
+        Promise.allSettled([...inflight]),
+        new Promise((r) => setTimeout(r, grace).unref()),
+      ]);
+      await app.close();
+    },
+  };
+}
+
+/** `createGateway` + `listen`. */
+export async function startGateway(options: GatewayOptions): Promise<Gateway & { url: string }> {
+  const gateway = createGateway(options);
+  const url = await gateway.listen();
+  return Object.assign(gateway, { url });
+}
