@@ -1,4 +1,5 @@
-import { runConformance, startFakeAnthropic } from "@llmux/provider-testkit";
+import { startFakeAnthropic } from "@llmux/provider-testkit";
+import { runConformance } from "@llmux/provider-testkit/conformance";
 import { createAnthropic } from "../src/index.js";
 
 runConformance({

@@ -1,4 +1,5 @@
-import { runConformance, startFakeBedrock } from "@llmux/provider-testkit";
+import { startFakeBedrock } from "@llmux/provider-testkit";
+import { runConformance } from "@llmux/provider-testkit/conformance";
 import { createBedrock } from "../src/index.js";
 
 runConformance({

@@ -1,5 +1,6 @@
 import { accumulateStream, isLlmuxError } from "@llmux/core";
-import { type FakeOpenAIServer, runConformance, startFakeOpenAI } from "@llmux/provider-testkit";
+import { type FakeOpenAIServer, startFakeOpenAI } from "@llmux/provider-testkit";
+import { runConformance } from "@llmux/provider-testkit/conformance";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createDeepSeek } from "../src/index.js";
 

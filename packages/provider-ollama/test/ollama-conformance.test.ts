@@ -1,4 +1,5 @@
-import { runConformance, startFakeOllama } from "@llmux/provider-testkit";
+import { startFakeOllama } from "@llmux/provider-testkit";
+import { runConformance } from "@llmux/provider-testkit/conformance";
 import { createOllama } from "../src/index.js";
 
 runConformance({

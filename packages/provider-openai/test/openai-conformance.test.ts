@@ -1,4 +1,5 @@
-import { runConformance, startFakeOpenAI } from "@llmux/provider-testkit";
+import { startFakeOpenAI } from "@llmux/provider-testkit";
+import { runConformance } from "@llmux/provider-testkit/conformance";
 import { createOpenAI } from "../src/index.js";
 
 runConformance({

@@ -1,5 +1,6 @@
 import { accumulateStream, isLlmuxError, type LlmuxError } from "@llmux/core";
-import { type FakeOpenAIServer, runConformance, startFakeOpenAI } from "@llmux/provider-testkit";
+import { type FakeOpenAIServer, startFakeOpenAI } from "@llmux/provider-testkit";
+import { runConformance } from "@llmux/provider-testkit/conformance";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createQwen, QWEN_ENDPOINTS } from "../src/index.js";
 

@@ -1,5 +1,3 @@
-export type { ConformanceFeature, ConformanceOptions } from "./conformance.js";
-export { CONFORMANCE_FEATURES, DEFAULT_ERROR_CASES, runConformance } from "./conformance.js";
 export type { FakeAnthropicOptions, FakeAnthropicServer } from "./fake-anthropic-server.js";
 export { startFakeAnthropic } from "./fake-anthropic-server.js";
 export type { BedrockExceptionName, FakeBedrockOptions, FakeBedrockServer } from "./fake-bedrock-server.js";
