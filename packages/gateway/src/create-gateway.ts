@@ -9,7 +9,12 @@ import {
   isLlmuxError,
   LlmuxError,
 } from "@llmux/core";
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from "fastify";
 import { GatewayMetrics } from "./gateway-metrics.js";
 import { clientError, toErrorResponse } from "./openai-error-response.js";
 import { validateChatRequest } from "./validate-chat-request.js";
@@ -124,7 +129,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const app = Fastify({
     logger: options.logger === undefined ? { level: "info" } : options.logger,
     bodyLimit: options.bodyLimit ?? 4 * 1024 * 1024,
-    disableRequestLogging: true,
+    // One log line per request is written by the route itself (without contents).
+    logController: new LogController({ disableRequestLogging: true }),
     requestTimeout: 10 * 60_000,
     connectionTimeout: 0,
     keepAliveTimeout: 72_000,

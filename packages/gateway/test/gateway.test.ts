@@ -186,7 +186,10 @@ describe("errors in OpenAI's shape", () => {
       `{"model":"gpt-4o-mini","messages":[{"role":"user","content":"${"x".repeat(5 * 1024 * 1024)}"}]}`,
     ];
     let seed = 7;
-    const rand = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    const rand = () => {
+      seed = (seed * 48271) % 2147483647;
+      return seed / 2147483647;
+    };
     const alphabet = '{}[]":,0123456789abcdefnulltrue \\';
     for (let i = 0; i < 250; i++)
       bodies.push(
