@@ -12,10 +12,10 @@ import { NODE_VERSION, PNPM_VERSION } from "./toolchain.mjs";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const [task = "test", ...rest] = process.argv.slice(2);
 const tasks = {
-  setup: [["turbo", "run", "build"]],
+  setup: [["turbo", "run", "build", "--output-logs=errors-only"]],
   demo: [
-    ["turbo", "run", "build"],
-    ["run", "demo:run", ...rest],
+    ["turbo", "run", "build", "--output-logs=errors-only"],
+    ["run", "--silent", "demo:run", ...rest],
   ],
   test: [["run", "test:all", ...rest]],
 };
