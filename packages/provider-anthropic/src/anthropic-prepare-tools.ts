@@ -1,25 +1,22 @@
 import { type ChatTool, LlmuxError, type ToolChoice, type Warning } from "@llmux/core";
-import { chatToolsToAnthropic, ToolNameCodec, toolWarningsToCore } from "@llmux/tool-schema";
+import {
+  chatToolsToAnthropic,
+  checkChatTools,
+  ToolNameCodec,
+  type ToolNameMap,
+  toolNameMap,
+  toolWarningsToCore,
+} from "@llmux/tool-schema";
 import type { AnthropicTool, AnthropicToolChoice } from "./anthropic-wire-types.js";
 
 /** Translates tool names both ways (Anthropic allows `^[a-zA-Z0-9_-]{1,64}$`). */
-export interface ToolNames {
-  toProvider(name: string): string;
-  fromProvider(name: string): string;
-}
+export type ToolNames = ToolNameMap;
 
 export interface PreparedAnthropicTools {
   tools?: AnthropicTool[];
   toolChoice?: AnthropicToolChoice;
   names: ToolNames;
   warnings: Warning[];
-}
-
-function namesFrom(codec: ToolNameCodec): ToolNames {
-  return {
-    toProvider: (name) => codec.encode(name),
-    fromProvider: (wire) => codec.decode(wire)?.name ?? wire,
-  };
 }
 
 /**
@@ -32,16 +29,9 @@ export function prepareAnthropicTools(input: {
   parallelToolCalls?: boolean;
 }): PreparedAnthropicTools {
   const warnings: Warning[] = [];
-  if (input.tools !== undefined && !Array.isArray(input.tools)) {
-    throw new LlmuxError({
-      kind: "bad_request",
-      param: "tools",
-      message: "tools must be an array of function tools",
-    });
-  }
-  const tools = input.tools ?? [];
+  const tools = checkChatTools(input.tools);
   if (tools.length === 0) {
-    const names = namesFrom(new ToolNameCodec("anthropic"));
+    const names = toolNameMap(new ToolNameCodec("anthropic"));
     if (input.toolChoice !== undefined && input.toolChoice !== "none" && input.toolChoice !== "auto") {
       throw new LlmuxError({
         kind: "bad_request",
@@ -51,26 +41,9 @@ export function prepareAnthropicTools(input: {
     }
     return { names, warnings };
   }
-  tools.forEach((tool, i) => {
-    if (tool?.type !== "function" || typeof tool.function?.name !== "string" || tool.function.name === "") {
-      throw new LlmuxError({
-        kind: "bad_request",
-        param: `tools[${i}].function.name`,
-        message: `tools[${i}] must be { type: "function", function: { name, parameters } } with a non-empty name`,
-      });
-    }
-    const params = tool.function.parameters;
-    if (params !== undefined && (typeof params !== "object" || params === null || Array.isArray(params))) {
-      throw new LlmuxError({
-        kind: "bad_request",
-        param: `tools[${i}].function.parameters`,
-        message: `tools[${i}].function.parameters must be a JSON Schema object`,
-      });
-    }
-  });
   // Schema sanitising and the reversible name codec live in @llmux/tool-schema.
   const conversion = chatToolsToAnthropic(tools);
-  const names = namesFrom(conversion.codec);
+  const names = toolNameMap(conversion.codec);
   warnings.push(...toolWarningsToCore(conversion.warnings, conversion.quarantined));
   const converted = conversion.tools as AnthropicTool[];
   const disableParallel = input.parallelToolCalls === false ? { disable_parallel_tool_use: true } : {};

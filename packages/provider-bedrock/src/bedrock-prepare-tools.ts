@@ -1,24 +1,21 @@
 import { type ChatTool, LlmuxError, type ToolChoice, type Warning } from "@llmux/core";
-import { chatToolsToBedrock, ToolNameCodec, toolWarningsToCore } from "@llmux/tool-schema";
+import {
+  chatToolsToBedrock,
+  checkChatTools,
+  ToolNameCodec,
+  type ToolNameMap,
+  toolNameMap,
+  toolWarningsToCore,
+} from "@llmux/tool-schema";
 import type { BedrockToolChoice, BedrockToolConfig, BedrockToolSpec } from "./bedrock-wire-types.js";
 
 /** Translates tool names both ways (Bedrock allows `[a-zA-Z0-9_-]{1,64}`). */
-export interface BedrockToolNames {
-  toProvider(name: string): string;
-  fromProvider(name: string): string;
-}
+export type BedrockToolNames = ToolNameMap;
 
 export interface PreparedBedrockTools {
   toolConfig?: BedrockToolConfig;
   names: BedrockToolNames;
   warnings: Warning[];
-}
-
-function namesFrom(codec: ToolNameCodec): BedrockToolNames {
-  return {
-    toProvider: (name) => codec.encode(name),
-    fromProvider: (wire) => codec.decode(wire)?.name ?? wire,
-  };
 }
 
 /**
@@ -33,15 +30,8 @@ export function prepareBedrockTools(input: {
   historyHasTools?: boolean;
 }): PreparedBedrockTools {
   const warnings: Warning[] = [];
-  if (input.tools !== undefined && !Array.isArray(input.tools)) {
-    throw new LlmuxError({
-      kind: "bad_request",
-      param: "tools",
-      message: "tools must be an array of function tools",
-    });
-  }
-  const tools = input.tools ?? [];
-  if (tools.length === 0) return { names: namesFrom(new ToolNameCodec("bedrock")), warnings };
+  const tools = checkChatTools(input.tools);
+  if (tools.length === 0) return { names: toolNameMap(new ToolNameCodec("bedrock")), warnings };
   if (input.parallelToolCalls === false) {
     warnings.push({
       type: "unsupported-setting",
@@ -49,26 +39,9 @@ export function prepareBedrockTools(input: {
       message: "Bedrock Converse cannot limit parallel tool calls",
     });
   }
-  tools.forEach((tool, i) => {
-    if (tool?.type !== "function" || typeof tool.function?.name !== "string" || tool.function.name === "") {
-      throw new LlmuxError({
-        kind: "bad_request",
-        param: `tools[${i}].function.name`,
-        message: `tools[${i}] must be { type: "function", function: { name, parameters } } with a non-empty name`,
-      });
-    }
-    const params = tool.function.parameters;
-    if (params !== undefined && (typeof params !== "object" || params === null || Array.isArray(params))) {
-      throw new LlmuxError({
-        kind: "bad_request",
-        param: `tools[${i}].function.parameters`,
-        message: `tools[${i}].function.parameters must be a JSON Schema object`,
-      });
-    }
-  });
   // Schema sanitising, the name codec and the description fallback live in @llmux/tool-schema.
   const conversion = chatToolsToBedrock(tools);
-  const names = namesFrom(conversion.codec);
+  const names = toolNameMap(conversion.codec);
   warnings.push(...toolWarningsToCore(conversion.warnings, conversion.quarantined));
   const specs = conversion.tools as BedrockToolSpec[];
   if (specs.length === 0) return { names, warnings };

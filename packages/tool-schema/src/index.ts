@@ -1,3 +1,5 @@
+export type { ToolNameMap } from "./check-chat-tools.js";
+export { checkChatTools, toolNameMap } from "./check-chat-tools.js";
 export type { ChatToolsConversion, ConvertedTools, ConvertToolsOptions } from "./convert-tools.js";
 export {
   chatToolsToAnthropic,
