@@ -283,21 +283,6 @@ export function createRouter(config: RouterConfig): Router {
         }
       }
     }
-    if (config.costRouting) {
-      const cr = config.costRouting;
-      const applies = cr.fromGroups ? cr.fromGroups.includes(group) : group !== cr.cheapGroup;
-      if (applies && byGroup.has(cr.cheapGroup)) {
-        const verdict = await classifySimpleRequest(request, cr);
-        if (verdict.simple) group = cr.cheapGroup;
-        trace.steps.push({
-          rule: "cost",
-          outcome: verdict.simple
-            ? `simple request → cheap group "${cr.cheapGroup}"`
-            : `not simple → stays on "${group}"`,
-          evidence: verdict.evidence,
-        });
-      }
-    }
     let pii = false;
     let redact = false;
     if (compliance) {
@@ -338,6 +323,27 @@ export function createRouter(config: RouterConfig): Router {
             evidence: summarizeEvidence(evidence),
           });
         }
+      }
+    }
+    // Compliance outranks cost: a request with personal data stays where a compliant model can serve it.
+    if (config.costRouting && pii && !redact) {
+      trace.steps.push({
+        rule: "cost",
+        outcome: "skipped: the request contains personal data, compliance decides",
+      });
+    } else if (config.costRouting) {
+      const cr = config.costRouting;
+      const applies = cr.fromGroups ? cr.fromGroups.includes(group) : group !== cr.cheapGroup;
+      if (applies && byGroup.has(cr.cheapGroup)) {
+        const verdict = await classifySimpleRequest(request, cr);
+        if (verdict.simple) group = cr.cheapGroup;
+        trace.steps.push({
+          rule: "cost",
+          outcome: verdict.simple
+            ? `simple request → cheap group "${cr.cheapGroup}"`
+            : `not simple → stays on "${group}"`,
+          evidence: verdict.evidence,
+        });
       }
     }
     if (tags.length) trace.steps.push({ rule: "tags", outcome: `request tags: ${tags.join(", ")}` });

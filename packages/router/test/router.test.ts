@@ -217,6 +217,20 @@ describe("cost routing", () => {
     expect(getDecisionTrace(complex)?.steps[0]?.evidence).toBe('contains "calculate"');
   });
 
+  it("lets compliance outrank cost: a simple question with personal data stays on the local model", async () => {
+    const router = createRouter({
+      deployments: [
+        ...deployments(),
+        { id: "local", group: "main", model: recordingModel("ollama/llama3.1"), local: true },
+      ],
+      costRouting: { cheapGroup: "cheap" },
+      compliance: {},
+    });
+    const r = await router.chat({ model: "main", messages: user("Email alice@example.com please") });
+    expect(r.llmux?.deployment).toBe("local");
+    expect(getDecisionTrace(r)?.steps.map((s) => s.rule)).toEqual(["compliance", "cost"]);
+  });
+
   it("asks a custom classifier (e.g. a cheap model's verdict)", async () => {
     const router = createRouter({
       deployments: deployments(),

@@ -1,0 +1,126 @@
+// llmux-gateway: the OpenAI-compatible gateway as a service, configured by one YAML file (our format
+// or LiteLLM's config.yaml). Point any OpenAI SDK at http://127.0.0.1:8080/v1.
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { isLlmuxError } from "@llmux/core";
+import { startGateway } from "@llmux/gateway";
+import { createSimulatedModel } from "@llmux/provider-testkit";
+import { createRouter, parseConfig, registerProvider } from "llmux";
+import { parse as parseYaml } from "yaml";
+
+const HELP = `llmux-gateway — an OpenAI-compatible gateway for every LLM provider
+
+Usage
+  llmux-gateway --config llmux.yaml [--host 127.0.0.1] [--port 8080]
+
+The config is llmux's YAML (deployments, routing rules) or LiteLLM's config.yaml (model_list,
+router_settings). Secrets come from the environment: os.environ/NAME (LiteLLM) or \${NAME}.
+A "gateway:" section (host, port, master_key) or LiteLLM's general_settings.master_key set the
+server; LLMUX_MASTER_KEY overrides the master key. Binding beyond 127.0.0.1 requires a master key.
+
+Endpoints: POST /v1/chat/completions, GET /v1/models, /health, /ready, /metrics, /admin/keys.
+Deployments may use the offline "simulated/<name>" provider for trials without keys.
+
+Exit codes: 0 stopped cleanly, 1 failed at run time, 2 bad arguments or config.`;
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function fail(message: string): never {
+  process.stderr.write(`llmux-gateway: ${message}\n`);
+  process.exit(2);
+}
+
+function substitute(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  const litellm = /^os\.environ\/([A-Za-z_][A-Za-z0-9_]*)$/.exec(value);
+  if (litellm)
+    return (
+      process.env[litellm[1]!] ?? fail(`environment variable ${litellm[1]} is not set (gateway.master_key)`)
+    );
+  return value.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g,
+    (_, n: string) => process.env[n] ?? fail(`environment variable ${n} is not set`),
+  );
+}
+
+async function main(): Promise<void> {
+  let values: { config?: string; host?: string; port?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: {
+        config: { type: "string", short: "c" },
+        host: { type: "string" },
+        port: { type: "string", short: "p" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (e) {
+    fail(`${(e as Error).message}\n\n${HELP}`);
+  }
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  if (!values.config) fail("--config is required (a llmux YAML or a LiteLLM config.yaml)");
+  let text: string;
+  try {
+    text = readFileSync(values.config, "utf8");
+  } catch (e) {
+    fail(`cannot read ${values.config}: ${(e as Error).message}`);
+  }
+  registerProvider("simulated", (name) => createSimulatedModel({ name }));
+  let doc: Obj;
+  let router: ReturnType<typeof createRouter>;
+  try {
+    const parsed = parseYaml(text) as unknown;
+    doc = isObj(parsed) ? parsed : {};
+    const { config, warnings } = parseConfig(text);
+    for (const w of warnings) process.stderr.write(`llmux-gateway: config warning: ${w}\n`);
+    router = createRouter({ name: "gateway", ...config });
+  } catch (e) {
+    fail(isLlmuxError(e) || e instanceof Error ? e.message : String(e));
+  }
+  const section = isObj(doc.gateway) ? doc.gateway : {};
+  const general = isObj(doc.general_settings) ? doc.general_settings : {};
+  const masterKey =
+    process.env.LLMUX_MASTER_KEY ??
+    (substitute(section.master_key ?? general.master_key) as string | undefined);
+  const host = values.host ?? (typeof section.host === "string" ? section.host : "127.0.0.1");
+  const port = Number(values.port ?? section.port ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    fail(`port must be 0-65535, got ${values.port ?? section.port}`);
+  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  try {
+    gateway = await startGateway({
+      model: router,
+      models: router.groups,
+      masterKey,
+      host,
+      port,
+      logContent: section.log_content === true,
+      exposeMetadata: section.expose_metadata === true,
+    });
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  process.stderr.write(
+    `llmux-gateway: serving ${router.groups.join(", ")} at ${gateway.url}/v1${masterKey ? " (master key required)" : ""}\n`,
+  );
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`llmux-gateway: ${signal}: draining in-flight requests…\n`);
+    await gateway.close();
+    await router.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`llmux-gateway: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,161 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type FakeOpenAIServer, startFakeOpenAI } from "@llmux/provider-testkit";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+const MASTER = "sk-gateway-master-0123456789";
+
+function writeConfig(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), "llmux-gw-")), "config.yaml");
+  writeFileSync(file, text);
+  return file;
+}
+
+async function startCli(
+  config: string,
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
+  const child = spawn(process.execPath, [cli, "--config", config, "--port", "0"], {
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`gateway did not start: ${stderr}`)), 20_000);
+    child.stderr!.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      const m = / at (http:\/\/[^ ]+)\/v1/.exec(stderr);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`gateway exited with ${code}: ${stderr}`)));
+  });
+  return { child, url, stderr: () => stderr };
+}
+
+describe("llmux-gateway serving a LiteLLM config.yaml", () => {
+  let fake: FakeOpenAIServer;
+  let gw: Awaited<ReturnType<typeof startCli>>;
+  let client: OpenAI;
+
+  beforeAll(async () => {
+    fake = await startFakeOpenAI();
+    const config = writeConfig(`
+model_list:
+  - model_name: gpt-4o-mini
+    litellm_params:
+      model: openai/gpt-4o-mini
+      api_key: os.environ/UPSTREAM_KEY
+      api_base: ${fake.baseURL}
+general_settings:
+  master_key: os.environ/GW_MASTER
+router_settings:
+  num_retries: 0
+`);
+    gw = await startCli(config, { UPSTREAM_KEY: "sk-upstream-test", GW_MASTER: MASTER });
+    client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: MASTER, maxRetries: 0 });
+  });
+  afterAll(async () => {
+    gw?.child.kill("SIGKILL");
+    await fake?.close();
+  });
+
+  it("answers the official OpenAI SDK, JSON and streaming", async () => {
+    fake.enqueue({ kind: "text", text: "Hello through the gateway", usage: { input: 12, output: 4 } });
+    const r = await client.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "Hi" }],
+    });
+    expect(r.choices[0]!.message.content).toBe("Hello through the gateway");
+    fake.enqueue({
+      kind: "tool_calls",
+      calls: [{ name: "get_customer", arguments: { customer_id: "12345" } }],
+    });
+    let args = "";
+    let usage: unknown;
+    for await (const c of await client.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "Who is 12345?" }],
+      tools: [
+        {
+          type: "function",
+          function: {
+            name: "get_customer",
+            parameters: { type: "object", properties: { customer_id: { type: "string" } } },
+          },
+        },
+      ],
+      stream: true,
+      stream_options: { include_usage: true },
+    })) {
+      args += c.choices[0]?.delta.tool_calls?.[0]?.function?.arguments ?? "";
+      if (c.usage) usage = c.usage;
+    }
+    expect(JSON.parse(args)).toEqual({ customer_id: "12345" });
+    expect(usage).toBeDefined();
+  });
+
+  it("sent the upstream key from the environment to the provider, never to the client", async () => {
+    const last = fake.requests.at(-1)!;
+    expect(last.headers.authorization).toBe("Bearer sk-upstream-test");
+    const res = await fetch(`${gw.url}/v1/models`, { headers: { authorization: `Bearer ${MASTER}` } });
+    expect(await res.text()).not.toContain("sk-upstream-test");
+  });
+
+  it("rejects unknown models and bad bodies with OpenAI errors, and counts requests in /metrics", async () => {
+    await expect(
+      client.chat.completions.create({ model: "nope", messages: [{ role: "user", content: "x" }] }),
+    ).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    await expect(
+      client.chat.completions.create({ model: "gpt-4o-mini", messages: [] }),
+    ).rejects.toBeInstanceOf(OpenAI.BadRequestError);
+    const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /llmux_requests_total\{model="gpt-4o-mini",deployment="openai\/gpt-4o-mini",key="-",status="200",stream="false"\} 1/,
+    );
+  });
+
+  it("drains and exits 0 on SIGTERM", async () => {
+    const exited = new Promise<number | null>((resolve) => gw.child.once("exit", resolve));
+    gw.child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(gw.stderr()).toContain("draining");
+  });
+});
+
+describe("llmux-gateway configuration errors", () => {
+  it("names a missing environment variable and exits 2", () => {
+    const config = writeConfig(
+      "model_list:\n  - model_name: a\n    litellm_params: { model: openai/gpt-4o, api_key: os.environ/MISSING_KEY_X }\n",
+    );
+    const r = spawnSync(process.execPath, [cli, "--config", config], {
+      env: { PATH: process.env.PATH ?? "" },
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("environment variable MISSING_KEY_X is not set");
+  });
+
+  it("refuses to bind beyond loopback without a master key", () => {
+    const config = writeConfig("deployments:\n  - { group: g, model: simulated/x }\n");
+    const r = spawnSync(process.execPath, [cli, "--config", config, "--host", "0.0.0.0"], {
+      env: { PATH: process.env.PATH ?? "" },
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/set a masterKey/);
+  });
+
+  it("requires --config", () => {
+    const r = spawnSync(process.execPath, [cli], { env: { PATH: process.env.PATH ?? "" }, encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("--config is required");
+  });
+});
