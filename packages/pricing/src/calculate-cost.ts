@@ -78,10 +78,23 @@ function fromCatalog(p: CatalogPrice): ModelPrice | null {
   return price;
 }
 
-function lookup(
-  provider: string,
-  model: string,
-): { price: ModelPrice; source: "catalog" | "supplementary" } | null {
+type Found = { price: ModelPrice; source: "catalog" | "supplementary" } | null;
+
+// Catalog look-ups match patterns over hundreds of models: remember the answer per model id
+// (the catalog is fixed for the life of the process). Bounded so ids from the wire cannot grow it forever.
+const cache = new Map<string, Found>();
+
+function lookup(provider: string, model: string): Found {
+  const key = `${provider}/${model}`;
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached;
+  const found = lookupUncached(provider, model);
+  if (cache.size > 5000) cache.clear();
+  cache.set(key, found);
+  return found;
+}
+
+function lookupUncached(provider: string, model: string): Found {
   const supplementary =
     SUPPLEMENTARY_PRICES[provider]?.[model] ??
     SUPPLEMENTARY_PRICES[provider]?.[model.replace(/-\d{4}-\d{2}-\d{2}$/, "")];
