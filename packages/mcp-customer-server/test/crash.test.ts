@@ -1,26 +1,29 @@
 import { describe, expect, it } from "vitest";
-import { openSqliteStore } from "../src/index.js";
-import { call, connectHttp, freshStorage, startHttp } from "./server-process.js";
+import { call, connectHttp, freshStorage, type Storage, startHttp } from "./server-process.js";
 
-describe("durability", () => {
-  it("keeps every acknowledged ticket after kill -9 during a burst", async () => {
-    const data = freshStorage("sqlite");
+describe.each(["sqlite", "postgres"] as Storage[])("durability on %s", (storage) => {
+  it("keeps every acknowledged ticket after kill -9 during a burst, and restarts cleanly", async () => {
+    const data = freshStorage(storage);
     const server = await startHttp(data);
     const client = await connectHttp(server.url);
-    const acknowledged: string[] = [];
+    // Each call carries its own idempotency key, so after the restart a retry must return the very
+    // ticket that was acknowledged before the crash (and never a second one).
+    const acknowledged = new Map<string, string>();
     let killed = false;
     let onKilled: () => void = () => {};
     const killedPromise = new Promise<void>((resolve) => (onKilled = resolve));
-    for (let i = 0; i < 300; i++) {
-      void call(client, "create_support_ticket", {
-        customer_id: "12345",
-        subject: `crash ${i}`,
-        description: "burst",
-      })
+    const args = (i: number) => ({
+      customer_id: "12345",
+      subject: `crash ${i}`,
+      description: "burst",
+      idempotency_key: `crash-${i}`,
+    });
+    for (let i = 0; i < 200; i++) {
+      void call(client, "create_support_ticket", args(i))
         .then((r) => {
           if (killed || !r.structuredContent?.ticket_id) return;
-          acknowledged.push(String(r.structuredContent.ticket_id));
-          if (acknowledged.length === 40) {
+          acknowledged.set(`crash-${i}`, String(r.structuredContent.ticket_id));
+          if (acknowledged.size === 40) {
             killed = true;
             server.child.kill("SIGKILL");
             onKilled();
@@ -29,15 +32,24 @@ describe("durability", () => {
         .catch(() => {});
     }
     await killedPromise;
-    await server.stop("SIGKILL");
+    expect(await server.stop("SIGKILL")).toBeNull(); // killed by the signal, not exited
     void client.close().catch(() => {});
-    expect(acknowledged.length).toBeGreaterThanOrEqual(40);
-    const store = openSqliteStore(data.dbPath!);
+
+    const restarted = await startHttp(data);
+    const after = await connectHttp(restarted.url);
     try {
-      const stored = new Set((await store.listTickets({ limit: 1000 })).map((t) => t.ticket_id));
-      for (const id of acknowledged) expect(stored.has(id)).toBe(true);
+      expect(acknowledged.size).toBeGreaterThanOrEqual(40);
+      for (const [key, ticketId] of acknowledged) {
+        const i = Number(key.slice("crash-".length));
+        const retry = await call(after, "create_support_ticket", args(i));
+        expect(retry.structuredContent).toMatchObject({ ticket_id: ticketId, created: false });
+      }
+      const recent = await call(after, "list_tickets", { customer_id: "12345", limit: 100 });
+      const ids = (recent.structuredContent!.tickets as Array<{ ticket_id: string }>).map((t) => t.ticket_id);
+      expect(new Set(ids).size).toBe(ids.length);
     } finally {
-      await store.close();
+      await after.close();
+      await restarted.stop();
     }
   });
 });
