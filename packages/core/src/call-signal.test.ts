@@ -36,6 +36,16 @@ describe("createCallSignal", () => {
     expect(call.abortError()?.kind).toBe("aborted");
   });
 
+  it("uses the caller's signal itself when no timeout is asked for, and still names an abort", () => {
+    const controller = new AbortController();
+    const call = createCallSignal({ signal: controller.signal }, { provider: "openai", model: "gpt-4o" });
+    expect(call.signal).toBe(controller.signal);
+    expect(call.abortError(new Error("500"))).toBeUndefined();
+    controller.abort();
+    expect(call.abortError()).toMatchObject({ kind: "aborted", provider: "openai", model: "gpt-4o" });
+    expect(call.abortError()?.message).toBe("openai (gpt-4o) was aborted by the caller");
+  });
+
   it("says nothing when the call failed for another reason", () => {
     const call = createCallSignal({ timeoutMs: 10_000 });
     expect(call.abortError(new Error("500"))).toBeUndefined();
@@ -64,5 +74,9 @@ describe("content helpers", () => {
     const ids = new Set(Array.from({ length: 1000 }, () => generateId("call")));
     expect(ids.size).toBe(1000);
     expect([...ids][0]).toMatch(/^call_[0-9a-f]{24}$/);
+    // Across refills of the random pool (341 ids each) every id is still well formed and distinct.
+    const many = Array.from({ length: 5000 }, () => generateId("req"));
+    expect(new Set(many).size).toBe(5000);
+    expect(many.every((id) => /^req_[0-9a-f]{24}$/.test(id))).toBe(true);
   });
 });

@@ -13,6 +13,18 @@ export interface CallSignal {
   abortError(cause?: unknown): LlmuxError | undefined;
 }
 
+const NO_SIGNAL: CallSignal = { signal: undefined, dispose() {}, abortError: () => undefined };
+
+function aborted(who: { provider?: string; model?: string }, cause: unknown): LlmuxError {
+  return new LlmuxError({
+    kind: "aborted",
+    message: `${who.provider ?? "call"}${who.model ? ` (${who.model})` : ""} was aborted by the caller`,
+    provider: who.provider,
+    model: who.model,
+    cause,
+  });
+}
+
 /**
  * Combines `options.signal` and `options.timeoutMs` into one signal for an SDK call, and tells
  * afterwards which of them fired.
@@ -28,8 +40,15 @@ export function createCallSignal(
   who: { provider?: string; model?: string } = {},
 ): CallSignal {
   const { signal: outer, timeoutMs } = options;
-  if (!outer && timeoutMs === undefined) {
-    return { signal: undefined, dispose() {}, abortError: () => undefined };
+  if (timeoutMs === undefined) {
+    // No timer to add: the caller's signal (if any) is the call's signal. No controller, no listener.
+    return outer
+      ? {
+          signal: outer,
+          dispose() {},
+          abortError: (cause) => (outer.aborted ? aborted(who, cause) : undefined),
+        }
+      : NO_SIGNAL;
   }
   const controller = new AbortController();
   let timedOut = false;
@@ -61,16 +80,7 @@ export function createCallSignal(
           cause,
         });
       }
-      if (outer?.aborted) {
-        return new LlmuxError({
-          kind: "aborted",
-          message: `${who.provider ?? "call"}${who.model ? ` (${who.model})` : ""} was aborted by the caller`,
-          provider: who.provider,
-          model: who.model,
-          cause,
-        });
-      }
-      return undefined;
+      return outer?.aborted ? aborted(who, cause) : undefined;
     },
   };
 }

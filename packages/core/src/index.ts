@@ -34,6 +34,8 @@ export type {
   UserMessage,
   Warning,
 } from "./chat-types.js";
+export type { BatchedChatStream } from "./chunk-batches.js";
+export { batchedChatStream, CHUNK_BATCHES, chunkBatches } from "./chunk-batches.js";
 export { generateId } from "./ids.js";
 export type { ErrorKind, HttpErrorInput, LlmuxErrorOptions } from "./llmux-error.js";
 export {
