@@ -10,6 +10,7 @@ export {
 export type { OpenAIChatModelConfig } from "./openai-chat-model.js";
 export { OpenAIChatModel } from "./openai-chat-model.js";
 export { mapOpenAIError } from "./openai-error.js";
+export type { HttpTransportConfig, OpenAIHttpTransport } from "./openai-http-transport.js";
 export type {
   OpenAICompatiblePreset,
   OpenAICompatiblePresetName,

@@ -109,52 +109,64 @@ export function mapOpenAIResult(
   return result;
 }
 
-/** One streamed `chat.completion.chunk` to a `ChatChunk`. */
+/** One streamed `chat.completion.chunk` to a `ChatChunk`. Runs for every event: plain loops, no intermediate arrays. */
 export function mapOpenAIChunk(
   raw: unknown,
   who: { provider: string; model: string },
   completionExcludesReasoning = false,
 ): ChatChunk {
   if (!isObject(raw)) throw invalid("sent a stream event that is not an object", who);
+  const rawChoices = Array.isArray(raw.choices) ? raw.choices : [];
+  const choices: ChatChunk["choices"] = [];
+  for (let position = 0; position < rawChoices.length; position++) {
+    const choice: unknown = rawChoices[position];
+    if (!isObject(choice)) continue;
+    choices.push({
+      index: num(choice.index) ?? position,
+      delta: mapDelta(isObject(choice.delta) ? choice.delta : {}),
+      finish_reason: choice.finish_reason ? mapOpenAIFinishReason(choice.finish_reason) : null,
+    });
+  }
   const chunk: ChatChunk = {
     id: str(raw.id) ?? "",
     object: "chat.completion.chunk",
     created: num(raw.created) ?? Math.floor(Date.now() / 1000),
     model: str(raw.model) ?? who.model,
-    choices: (Array.isArray(raw.choices) ? raw.choices : []).filter(isObject).map((choice, position) => {
-      const d = isObject(choice.delta) ? choice.delta : {};
-      const delta: ChatChunk["choices"][number]["delta"] = {};
-      if (d.role === "assistant") delta.role = "assistant";
-      if (typeof d.content === "string") delta.content = d.content;
-      const reasoning = reasoningOf(d);
-      if (reasoning) delta.reasoning_content = reasoning;
-      if (typeof d.refusal === "string") delta.refusal = d.refusal;
-      if (Array.isArray(d.tool_calls)) {
-        delta.tool_calls = d.tool_calls.filter(isObject).map((c, i): ToolCallDelta => {
-          const fn = isObject(c.function) ? c.function : {};
-          const out: ToolCallDelta = { index: num(c.index) ?? i };
-          if (str(c.id)) out.id = str(c.id);
-          if (c.type === "function") out.type = "function";
-          const f: { name?: string; arguments?: string } = {};
-          if (str(fn.name)) f.name = str(fn.name);
-          if (typeof fn.arguments === "string") f.arguments = fn.arguments;
-          else if (isObject(fn.arguments)) f.arguments = JSON.stringify(fn.arguments);
-          out.function = f;
-          return out;
-        });
-      }
-      return {
-        index: num(choice.index) ?? position,
-        delta,
-        finish_reason: choice.finish_reason ? mapOpenAIFinishReason(choice.finish_reason) : null,
-      };
-    }),
+    choices,
   };
-  const usage = mapOpenAIUsage(
-    raw.usage ?? (isObject(raw.x_groq) ? raw.x_groq.usage : undefined),
-    completionExcludesReasoning,
-  );
-  if (usage) chunk.usage = usage;
+  const rawUsage = raw.usage ?? (isObject(raw.x_groq) ? raw.x_groq.usage : undefined);
+  if (rawUsage !== undefined && rawUsage !== null) {
+    const usage = mapOpenAIUsage(rawUsage, completionExcludesReasoning);
+    if (usage) chunk.usage = usage;
+  }
   if (typeof raw.system_fingerprint === "string") chunk.system_fingerprint = raw.system_fingerprint;
   return chunk;
+}
+
+function mapDelta(d: Json): ChatChunk["choices"][number]["delta"] {
+  const delta: ChatChunk["choices"][number]["delta"] = {};
+  if (d.role === "assistant") delta.role = "assistant";
+  if (typeof d.content === "string") delta.content = d.content;
+  const reasoning = reasoningOf(d);
+  if (reasoning) delta.reasoning_content = reasoning;
+  if (typeof d.refusal === "string") delta.refusal = d.refusal;
+  if (Array.isArray(d.tool_calls)) {
+    const calls: ToolCallDelta[] = [];
+    for (let i = 0; i < d.tool_calls.length; i++) {
+      const c: unknown = d.tool_calls[i];
+      if (!isObject(c)) continue;
+      const fn = isObject(c.function) ? c.function : {};
+      const out: ToolCallDelta = { index: num(c.index) ?? i };
+      if (typeof c.id === "string" && c.id !== "") out.id = c.id;
+      if (c.type === "function") out.type = "function";
+      const f: { name?: string; arguments?: string } = {};
+      if (typeof fn.name === "string" && fn.name !== "") f.name = fn.name;
+      if (typeof fn.arguments === "string") f.arguments = fn.arguments;
+      else if (isObject(fn.arguments)) f.arguments = JSON.stringify(fn.arguments);
+      out.function = f;
+      calls.push(out);
+    }
+    delta.tool_calls = calls;
+  }
+  return delta;
 }

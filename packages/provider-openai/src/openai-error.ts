@@ -1,5 +1,5 @@
 import { classifyHttpError, findConnectionErrorCode, isLlmuxError, LlmuxError } from "@llmux/core";
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai/error";
 
 /**
  * Maps anything the `openai` SDK throws to an `LlmuxError`: HTTP errors through core's

@@ -1,6 +1,8 @@
+import type { Agent } from "node:http";
 import { type ChatModel, LlmuxError } from "@llmux/core";
-import OpenAI from "openai";
-import { OpenAIChatModel } from "./openai-chat-model.js";
+import type OpenAI from "openai";
+import { OpenAIChatModel, type OpenAIClient } from "./openai-chat-model.js";
+import { OpenAIHttpTransport } from "./openai-http-transport.js";
 import {
   OPENAI_COMPATIBLE_PRESETS,
   type OpenAICompatiblePreset,
@@ -18,8 +20,19 @@ export interface OpenAIProviderSettings {
   preset?: OpenAICompatiblePresetName | OpenAICompatiblePreset;
   /** Where keys and base URLs are read from (default `process.env`). */
   env?: Record<string, string | undefined>;
-  /** Custom fetch, passed to the SDK. */
+  /**
+   * What carries the HTTP calls:
+   * - `"sdk"` (default): the official `openai` SDK, which keeps auth, SSE parsing and wire fixes
+   *   current. It is loaded on the first call.
+   * - `"http"`: Node's own keep-alive HTTP client, with no per-call SDK machinery and no client
+   *   library in memory: the same wire and the same errors for a fraction of the CPU and memory per
+   *   call. Use it where calls are many and cheap, e.g. behind a gateway (`llmux-gateway` does).
+   */
+  transport?: "sdk" | "http";
+  /** Custom fetch, passed to the SDK (`transport: "sdk"` only). */
   fetch?: typeof globalThis.fetch;
+  /** The `http.Agent`/`https.Agent` (connection pool, proxy agent…) for `transport: "http"`; default: a keep-alive agent per provider. */
+  agent?: Agent;
 }
 
 export interface OpenAIProvider {
@@ -35,6 +48,7 @@ export interface OpenAIProvider {
 /**
  * Creates an OpenAI (or OpenAI-compatible) provider. The SDK runs with `maxRetries: 0`: retries
  * belong to the router. A missing key fails on the first call with an `auth` error naming the variable.
+ * `transport: "http"` swaps the SDK for Node's own HTTP client (see `OpenAIProviderSettings.transport`).
  *
  * @example
  * const model = createOpenAI().chatModel("gpt-4o-mini");
@@ -53,8 +67,15 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): OpenAIProvi
     });
   }
   const env = settings.env ?? (typeof process === "undefined" ? {} : process.env);
-  let client: OpenAI | undefined;
-  const getClient = (): OpenAI => {
+  if (settings.transport !== undefined && settings.transport !== "sdk" && settings.transport !== "http") {
+    throw new LlmuxError({
+      kind: "bad_request",
+      param: "transport",
+      message: `unknown transport "${String(settings.transport)}": use "sdk" or "http"`,
+    });
+  }
+  let client: OpenAIClient | undefined;
+  const getClient = (): OpenAIClient => {
     if (client) return client;
     const apiKey = settings.apiKey ?? env[preset.apiKeyEnv];
     if (!apiKey && preset.apiKeyRequired) {
@@ -74,13 +95,30 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): OpenAIProvi
         message: `${preset.name} needs a base URL: pass baseURL${preset.baseURLEnv ? ` or set ${preset.baseURLEnv}` : ""}`,
       });
     }
-    client = new OpenAI({
-      apiKey: apiKey || "not-needed",
-      baseURL,
-      defaultHeaders: settings.headers,
-      maxRetries: 0,
-      ...(settings.fetch ? { fetch: settings.fetch } : {}),
-    });
+    const key = apiKey || "not-needed";
+    client =
+      settings.transport === "http"
+        ? {
+            http: new OpenAIHttpTransport({
+              apiKey: key,
+              baseURL,
+              headers: settings.headers,
+              agent: settings.agent,
+            }),
+          }
+        : {
+            // The SDK (and all it loads) is imported on the first call, not with this package.
+            sdk: import("openai").then(
+              ({ default: SDK }): OpenAI =>
+                new SDK({
+                  apiKey: key,
+                  baseURL,
+                  defaultHeaders: settings.headers,
+                  maxRetries: 0,
+                  ...(settings.fetch ? { fetch: settings.fetch } : {}),
+                }),
+            ),
+          };
     return client;
   };
   const chatModel = (model: string) => new OpenAIChatModel({ preset, model, client: getClient });

@@ -1,0 +1,109 @@
+// What only the "http" transport has to get right itself (the SDK does it for the "sdk" one):
+// connections go back to the pool, and a stream the caller stops is closed at the provider.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { chunkBatches } from "@llmux/core";
+import { afterEach, describe, expect, it } from "vitest";
+import { createOpenAI } from "../src/index.js";
+
+const chunk = (content: string, finish: string | null = null) =>
+  `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { content }, finish_reason: finish }] })}\n\n`;
+
+let server: Server | undefined;
+afterEach(async () => {
+  const s = server;
+  server = undefined;
+  if (!s) return;
+  s.closeAllConnections();
+  await new Promise((r) => s.close(r));
+});
+
+async function serve(
+  handle: (req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>) => void,
+) {
+  const stats = { connections: 0, closedEarly: 0 };
+  server = createServer((req, res) => {
+    let text = "";
+    req.on("data", (d: Buffer) => {
+      text += d.toString();
+    });
+    req.on("end", () => handle(req, res, JSON.parse(text) as Record<string, unknown>));
+    res.on("close", () => {
+      if (!res.writableFinished) stats.closedEarly++;
+    });
+  });
+  server.on("connection", () => stats.connections++);
+  await new Promise<void>((r) => server!.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  const model = createOpenAI({
+    transport: "http",
+    apiKey: "k",
+    baseURL: `http://127.0.0.1:${port}/v1`,
+  }).chatModel("m");
+  return { stats, model };
+}
+
+const messages = [{ role: "user" as const, content: "Hi" }];
+
+describe('the "http" transport', () => {
+  it("keeps one connection for calls in a row, JSON and streams read to the end", async () => {
+    const { stats, model } = await serve((_req, res, body) => {
+      if (body.stream) {
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        res.write(chunk("a"));
+        res.write(chunk("b", "stop"));
+        res.end("data: [DONE]\n\n");
+      } else {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(
+          JSON.stringify({
+            id: "r",
+            object: "chat.completion",
+            created: 1,
+            model: "m",
+            choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
+          }),
+        );
+      }
+    });
+    for (let i = 0; i < 5; i++) {
+      expect((await model.chat({ messages })).choices[0]?.message.content).toBe("ok");
+      let text = "";
+      for await (const c of model.stream({ messages })) text += c.choices[0]?.delta.content ?? "";
+      expect(text).toBe("ab");
+    }
+    expect(stats.connections).toBe(1);
+  });
+
+  it("hands a stream over in the batches it arrived in", async () => {
+    const { model } = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write(chunk("a") + chunk("b") + chunk("c"));
+      setTimeout(() => res.end(chunk("d", "stop") + "data: [DONE]\n\n"), 30);
+    });
+    const sizes: number[] = [];
+    for await (const batch of chunkBatches(model.stream({ messages }))) sizes.push(batch.length);
+    expect(sizes).toEqual([3, 1]);
+  });
+
+  it("closes the provider's response when the caller stops reading, so the model stops generating", async () => {
+    const { stats, model } = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      const timer = setInterval(() => res.write(chunk("more ")), 5);
+      res.on("close", () => clearInterval(timer));
+    });
+    for await (const c of model.stream({ messages })) {
+      expect(c.choices[0]?.delta.content).toBe("more ");
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    expect(stats.closedEarly).toBe(1);
+  });
+
+  it("refuses a base URL that is not http(s)", async () => {
+    const model = createOpenAI({ transport: "http", apiKey: "k", baseURL: "ftp://example.com/v1" }).chatModel(
+      "m",
+    );
+    await expect(model.chat({ messages })).rejects.toMatchObject({ kind: "bad_request", param: "baseURL" });
+  });
+});
