@@ -1,6 +1,6 @@
 import { normalizeUsage } from "@llmux/core";
 import { describe, expect, it } from "vitest";
-import { calculateCost, completionCost, getModelPrice } from "./index.js";
+import { calculateCost, completionCost, getModelPrice, priceUsage } from "./index.js";
 
 const million = (n: number) => n * 1_000_000;
 
@@ -106,5 +106,26 @@ describe("calculateCost", () => {
     expect(completionCost(result).costUsd).toBeCloseTo(0.15, 6);
     const { usage: _drop, ...noUsage } = result;
     expect(completionCost(noUsage)).toMatchObject({ costUsd: null });
+  });
+});
+
+describe("getModelPrice + priceUsage", () => {
+  it("resolve a price once and charge many calls the same as calculateCost", () => {
+    const price = getModelPrice("anthropic/claude-sonnet-4-0");
+    expect(price).not.toBeNull();
+    const usage = {
+      prompt_tokens: 1200,
+      completion_tokens: 300,
+      total_tokens: 1500,
+      prompt_tokens_details: { cached_tokens: 200 },
+    };
+    const direct = calculateCost({ model: "anthropic/claude-sonnet-4-0", usage });
+    expect(priceUsage(usage, price!)).toEqual({ costUsd: direct.costUsd, breakdown: direct.breakdown });
+  });
+
+  it("rejects bad usage the same way", () => {
+    expect(() =>
+      priceUsage({ prompt_tokens: -1, completion_tokens: 0, total_tokens: 0 }, { input: 1, output: 1 }),
+    ).toThrow(/usage.prompt_tokens/);
   });
 });

@@ -157,6 +157,7 @@ function checkUsage(usage: Usage): void {
 }
 
 const round = (usd: number): number => Math.round(usd * 1e10) / 1e10;
+const perToken = (usdPerMillion: number) => usdPerMillion / 1_000_000;
 
 /**
  * Cost of one call from its normalised usage (streamed or not). Local models cost 0; an unknown
@@ -192,8 +193,20 @@ export function calculateCost(input: { model: string; usage: Usage } & PriceOpti
       };
     }
   }
-  const b = usageBreakdown(input.usage);
-  const perToken = (usdPerMillion: number) => usdPerMillion / 1_000_000;
+  return { ...priceUsage(input.usage, price), price, source };
+}
+
+/**
+ * Cost of `usage` at a known `price` (USD per million tokens): what `calculateCost` does once the
+ * price is found. For callers that resolve a price once (`getModelPrice`) and charge many calls.
+ *
+ * @example
+ * const price = getModelPrice("openai/gpt-4o-mini");
+ * if (price) priceUsage(result.usage, price).costUsd;
+ */
+export function priceUsage(usage: Usage, price: ModelPrice): { costUsd: number; breakdown: CostBreakdown } {
+  checkUsage(usage);
+  const b = usageBreakdown(usage);
   const breakdown: CostBreakdown = {
     inputUsd: round(b.inputTokens * perToken(price.input)),
     cacheReadUsd: round(b.cacheReadTokens * perToken(price.cacheRead ?? price.input)),
@@ -208,7 +221,7 @@ export function calculateCost(input: { model: string; usage: Usage } & PriceOpti
       breakdown.outputUsd +
       breakdown.reasoningUsd,
   );
-  return { costUsd, breakdown, price, source };
+  return { costUsd, breakdown };
 }
 
 /**

@@ -1,9 +1,12 @@
 import {
+  type BatchedChatStream,
+  batchedChatStream,
   type CallOptions,
   type ChatChunk,
   type ChatModel,
   type ChatRequest,
   type ChatResult,
+  chunkBatches,
   createCallSignal,
   type ErrorKind,
   isLlmuxError,
@@ -12,7 +15,7 @@ import {
   StreamAccumulator,
 } from "@llmux/core";
 import { restorePii } from "@llmux/pii";
-import { calculateCost } from "@llmux/pricing";
+import { getModelPrice, type ModelPrice, priceUsage } from "@llmux/pricing";
 import { classifySimpleRequest } from "./classify-simple-request.js";
 import type { DecisionTrace } from "./decision-trace.js";
 import type { DeploymentConfig, RouterConfig } from "./router-config.js";
@@ -116,6 +119,12 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** Deployments grouped by `order`, lowest first. */
+function splitByOrder(list: readonly Deployment[]): Deployment[][] {
+  const orders = [...new Set(list.map((d) => d.config.order ?? 0))].sort((a, b) => a - b);
+  return orders.map((order) => list.filter((d) => (d.config.order ?? 0) === order));
+}
+
 /**
  * Builds a router over deployments.
  *
@@ -212,6 +221,26 @@ export function createRouter(config: RouterConfig): Router {
   const byGroup = new Map<string, Deployment[]>();
   for (const d of deployments) byGroup.set(d.group, [...(byGroup.get(d.group) ?? []), d]);
   const groups = [...byGroup.keys()];
+  // Work the common case skips: groups whose deployments all share one `order`, routers without budgets.
+  const tiered = new Map(
+    [...byGroup].map(([g, list]) => [g, new Set(list.map((d) => d.config.order ?? 0)).size > 1]),
+  );
+  const budgeted = (config.budgets?.length ?? 0) > 0;
+  const strategyContext = { state, inflight, random };
+  // A deployment's price is looked up once (catalog + its override); `null`: unknown, cost not tracked.
+  const prices = new Map<Deployment, ModelPrice | null>();
+  const priceOf = (d: Deployment): ModelPrice | null => {
+    let price = prices.get(d);
+    if (price === undefined) {
+      try {
+        price = getModelPrice(d.modelId, { price: d.config.price });
+      } catch {
+        price = null;
+      }
+      prices.set(d, price);
+    }
+    return price;
+  };
   const defaultGroup = config.defaultGroup ?? groups[0]!;
   for (const [field, map] of [
     ["fallbacks", config.fallbacks],
@@ -383,35 +412,41 @@ export function createRouter(config: RouterConfig): Router {
       }
     }
     const cooling = await state.coolingDown(eligible.map((d) => d.id));
-    for (const d of eligible)
-      if (cooling.has(d.id)) exclude(p.trace, d.id, "cooling down after repeated failures");
-    eligible = eligible.filter((d) => !cooling.has(d.id));
-    const withinBudget: Deployment[] = [];
-    for (const d of eligible) {
-      let over: string | undefined;
-      for (const b of config.budgets ?? []) {
-        const applies =
-          b.scope === `group:${d.group}` ||
-          b.scope === `deployment:${d.id}` ||
-          d.tags.some((t) => b.scope === `tag:${t}`);
-        if (!applies) continue;
-        const spent = await state.spend(b.scope, b.periodMs ?? DAY);
-        if (spent >= b.maxUsd) over = `${b.scope} budget used ($${spent.toFixed(4)} of $${b.maxUsd})`;
-      }
-      if (over) exclude(p.trace, d.id, over);
-      else withinBudget.push(d);
+    if (cooling.size) {
+      for (const d of eligible)
+        if (cooling.has(d.id)) exclude(p.trace, d.id, "cooling down after repeated failures");
+      eligible = eligible.filter((d) => !cooling.has(d.id));
     }
-    eligible = withinBudget;
+    if (budgeted) {
+      const withinBudget: Deployment[] = [];
+      for (const d of eligible) {
+        let over: string | undefined;
+        for (const b of config.budgets ?? []) {
+          const applies =
+            b.scope === `group:${d.group}` ||
+            b.scope === `deployment:${d.id}` ||
+            d.tags.some((t) => b.scope === `tag:${t}`);
+          if (!applies) continue;
+          const spent = await state.spend(b.scope, b.periodMs ?? DAY);
+          if (spent >= b.maxUsd) over = `${b.scope} budget used ($${spent.toFixed(4)} of $${b.maxUsd})`;
+        }
+        if (over) exclude(p.trace, d.id, over);
+        else withinBudget.push(d);
+      }
+      eligible = withinBudget;
+    }
     // Prefer deployments that have not failed for this request; retry a failed one only if none is left.
-    const fresh = eligible.filter((d) => !failed.has(d.id));
-    if (fresh.length) eligible = fresh;
+    if (failed.size) {
+      const fresh = eligible.filter((d) => !failed.has(d.id));
+      if (fresh.length) eligible = fresh;
+    }
     if (eligible.length === 0) return undefined;
     // Lower `order` first; within a tier the strategy decides; a tier whose rpm is used up gives way.
-    const orders = [...new Set(eligible.map((d) => d.config.order ?? 0))].sort((a, b) => a - b);
-    for (const order of orders) {
-      const tier = eligible.filter((d) => (d.config.order ?? 0) === order);
+    const tiers = tiered.get(group) ? splitByOrder(eligible) : [eligible];
+    for (const tier of tiers) {
       for (const d of tier) if (!p.trace.eligible.includes(d.id)) p.trace.eligible.push(d.id);
-      for (const d of await orderByStrategy(tier, strategy, { state, inflight, random })) {
+      const ordered = tier.length === 1 ? tier : await orderByStrategy(tier, strategy, strategyContext);
+      for (const d of ordered) {
         if (d.config.rpm === undefined || (await state.tryAcquireRpm(d.id, d.config.rpm))) return d;
         exclude(p.trace, d.id, `rpm limit ${d.config.rpm} reached`);
       }
@@ -478,17 +513,21 @@ export function createRouter(config: RouterConfig): Router {
           const startedAt = Date.now();
           inflight.set(deployment.id, (inflight.get(deployment.id) ?? 0) + 1);
           // The router enforces the per-attempt timeout itself, even on a model that ignores signals.
+          const attemptTimeoutMs = config.timeoutMs ?? options.timeoutMs;
           const perAttempt = createCallSignal(
-            { signal: overall.signal, timeoutMs: config.timeoutMs ?? options.timeoutMs },
+            { signal: overall.signal, timeoutMs: attemptTimeoutMs },
             { provider: deployment.provider, model: deployment.id },
           );
+          const timed = attemptTimeoutMs !== undefined || config.totalTimeoutMs !== undefined;
           try {
             const running = run(deployment, sent, {
               ...options,
               signal: perAttempt.signal,
               timeoutMs: undefined,
             });
-            const value = perAttempt.signal ? await raceAbort(running, perAttempt.signal) : await running;
+            // Racing only matters where the router itself may abort (a timeout); the caller's own
+            // signal reaches the model directly.
+            const value = timed ? await raceAbort(running, perAttempt.signal!) : await running;
             return { value, deployment, replacements, startedAt };
           } catch (raw) {
             const err =
@@ -568,15 +607,12 @@ export function createRouter(config: RouterConfig): Router {
     const latencyMs = Date.now() - a.startedAt;
     await state.recordLatency(a.deployment.id, latencyMs);
     let costUsd: number | null = null;
-    if (usage) {
+    const price = usage ? priceOf(a.deployment) : null;
+    if (usage && price) {
       try {
-        costUsd = calculateCost({
-          model: a.deployment.modelId,
-          usage,
-          price: a.deployment.config.price,
-        }).costUsd;
+        costUsd = priceUsage(usage, price).costUsd;
       } catch {
-        costUsd = null;
+        costUsd = null; // usage the provider sent is malformed: the cost is unknown, not 0
       }
     }
     p.trace.attempts.push({
@@ -660,65 +696,80 @@ export function createRouter(config: RouterConfig): Router {
     }
   }
 
-  async function* stream(request: ChatRequest, options: CallOptions = {}): AsyncIterable<ChatChunk> {
+  function stream(request: ChatRequest, options: CallOptions = {}): BatchedChatStream {
+    return batchedChatStream(() => streamBatches(request, options));
+  }
+
+  /** Restores masked personal data in a chunk's text and tool-call arguments (redact mode). */
+  function restoreChunk(
+    chunk: ChatChunk,
+    restorer: StreamingRestorer,
+    replacements: Map<string, string>,
+  ): ChatChunk {
+    return {
+      ...chunk,
+      choices: chunk.choices.map((c) => {
+        const content =
+          typeof c.delta.content === "string" ? restorer.push(c.delta.content) : c.delta.content;
+        const tail = c.finish_reason ? restorer.flush() : "";
+        return {
+          ...c,
+          delta: {
+            ...c.delta,
+            ...(content !== undefined || tail ? { content: (content ?? "") + tail } : {}),
+            tool_calls: c.delta.tool_calls?.map((t) =>
+              t.function?.arguments
+                ? {
+                    ...t,
+                    function: { ...t.function, arguments: restorePii(t.function.arguments, replacements) },
+                  }
+                : t,
+            ),
+          },
+        };
+      }),
+    };
+  }
+
+  // Chunks travel in the batches the deployment delivers them in (one per network read).
+  async function* streamBatches(
+    request: ChatRequest,
+    options: CallOptions,
+  ): AsyncGenerator<readonly ChatChunk[]> {
     const startedAt = Date.now();
     const p = await plan(request, options);
     // Fallback is only possible until the first chunk is delivered: prime each stream first.
     const a = await attempt(request, options, p, true, async (d, req, opts) => {
-      const iterator = d.model.stream(req, opts)[Symbol.asyncIterator]();
+      const iterator = chunkBatches(d.model.stream(req, opts))[Symbol.asyncIterator]();
       const first = await iterator.next();
       return { iterator, first };
     });
     const acc = new StreamAccumulator();
-    const restorer = a.replacements?.size ? new StreamingRestorer(a.replacements) : undefined;
+    const replacements = a.replacements?.size ? a.replacements : undefined;
+    const restorer = replacements ? new StreamingRestorer(replacements) : undefined;
     let last: ChatChunk | undefined;
+    let done = false;
     try {
-      let step = a.value.first;
-      while (!step.done) {
-        const chunk = step.value;
-        acc.push(chunk);
-        last = chunk;
-        if (restorer) {
-          yield {
-            ...chunk,
-            choices: chunk.choices.map((c) => {
-              const content =
-                typeof c.delta.content === "string" ? restorer.push(c.delta.content) : c.delta.content;
-              const tail = c.finish_reason ? restorer.flush() : "";
-              return {
-                ...c,
-                delta: {
-                  ...c.delta,
-                  ...(content !== undefined || tail ? { content: (content ?? "") + tail } : {}),
-                  tool_calls: c.delta.tool_calls?.map((t) =>
-                    t.function?.arguments
-                      ? {
-                          ...t,
-                          function: {
-                            ...t.function,
-                            arguments: restorePii(t.function.arguments, a.replacements!),
-                          },
-                        }
-                      : t,
-                  ),
-                },
-              };
-            }),
-          };
-        } else yield chunk;
-        step = await a.value.iterator.next();
+      for (let step = a.value.first; !step.done; step = await a.value.iterator.next()) {
+        const batch = step.value;
+        for (const chunk of batch) acc.push(chunk);
+        if (batch.length > 0) last = batch[batch.length - 1];
+        yield restorer && replacements ? batch.map((c) => restoreChunk(c, restorer, replacements)) : batch;
       }
+      done = true;
       const result = acc.result();
       const { costUsd } = await settle(p, a, result.usage, true);
       const meta = metadata(p, a, costUsd, startedAt);
-      yield {
-        id: last?.id ?? result.id,
-        object: "chat.completion.chunk",
-        created: last?.created ?? result.created,
-        model: last?.model ?? result.model,
-        choices: [],
-        llmux: { ...last?.llmux, ...meta },
-      };
+      yield [
+        {
+          id: last?.id ?? result.id,
+          object: "chat.completion.chunk",
+          created: last?.created ?? result.created,
+          model: last?.model ?? result.model,
+          choices: [],
+          llmux: { ...last?.llmux, ...meta },
+        },
+      ];
       for (const l of listeners.result) l({ trace: p.trace, result: { ...result, llmux: meta } });
     } catch (e) {
       const err = isLlmuxError(e) ? e : new LlmuxError({ kind: "server", message: String(e), cause: e });
@@ -745,6 +796,9 @@ export function createRouter(config: RouterConfig): Router {
       (err as LlmuxError & { trace?: DecisionTrace }).trace ??= p.trace;
       for (const l of listeners.result) l({ trace: p.trace, error: err });
       throw err;
+    } finally {
+      // A consumer that stops reading early closes the deployment's stream too.
+      if (!done) await a.value.iterator.return?.();
     }
   }
 

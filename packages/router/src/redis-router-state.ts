@@ -1,4 +1,4 @@
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import type { RouterState } from "./router-state.js";
 
 export interface RedisStateOptions {
@@ -45,20 +45,31 @@ return tostring(v)`;
  * const router = createRouter({ deployments, state: createRedisState({ url: process.env.REDIS_URL! }) });
  */
 export function createRedisState(options: RedisStateOptions): RouterState {
-  const redis = new Redis(options.url, {
-    lazyConnect: false,
-    maxRetriesPerRequest: 2,
-    enableOfflineQueue: true,
-  });
+  // ioredis is loaded with the first Redis state, not with the router: most routers keep state in memory.
+  const connecting: Promise<Redis> = import("ioredis").then(
+    ({ Redis }) =>
+      new Redis(options.url, {
+        lazyConnect: false,
+        maxRetriesPerRequest: 2,
+        enableOfflineQueue: true,
+      }),
+  );
+  // An unused state that never connects must not leave an unhandled rejection behind.
+  connecting.catch(() => undefined);
+  let client: Redis | undefined;
+  const connected = async (): Promise<Redis> => {
+    client ??= await connecting;
+    return client;
+  };
   const p = options.prefix ?? "llmux:router:";
   return {
     async coolingDown(ids) {
       if (ids.length === 0) return new Set();
-      const values = await redis.mget(ids.map((id) => `${p}cool:${id}`));
+      const values = await (await connected()).mget(ids.map((id) => `${p}cool:${id}`));
       return new Set(ids.filter((_, i) => values[i] !== null));
     },
     async recordFailure(id, allowedFails, cooldownMs) {
-      const r = await redis.eval(
+      const r = await (await connected()).eval(
         RECORD_FAILURE,
         2,
         `${p}fails:${id}`,
@@ -70,16 +81,16 @@ export function createRedisState(options: RedisStateOptions): RouterState {
     },
     async tryAcquireRpm(id, limit) {
       const minute = Math.floor(Date.now() / 60_000);
-      const r = await redis.eval(ACQUIRE_RPM, 1, `${p}rpm:${id}:${minute}`, limit);
+      const r = await (await connected()).eval(ACQUIRE_RPM, 1, `${p}rpm:${id}:${minute}`, limit);
       return r === 1;
     },
     async recordLatency(id, ms) {
-      await redis.eval(RECORD_LATENCY, 1, `${p}latency`, id, ms, EWMA_ALPHA);
+      await (await connected()).eval(RECORD_LATENCY, 1, `${p}latency`, id, ms, EWMA_ALPHA);
     },
     async latencies(ids) {
       const out = new Map<string, number>();
       if (ids.length === 0) return out;
-      const values = await redis.hmget(`${p}latency`, ...ids);
+      const values = await (await connected()).hmget(`${p}latency`, ...ids);
       ids.forEach((id, i) => {
         const v = values[i];
         if (v !== null && v !== undefined) out.set(id, Number(v));
@@ -88,16 +99,16 @@ export function createRedisState(options: RedisStateOptions): RouterState {
     },
     async addSpend(scope, usd, periodMs) {
       const key = `${p}spend:${scope}:${Math.floor(Date.now() / periodMs)}`;
-      const total = await redis.incrbyfloat(key, usd);
-      await redis.pexpire(key, periodMs * 2);
+      const total = await (await connected()).incrbyfloat(key, usd);
+      await (await connected()).pexpire(key, periodMs * 2);
       return Number(total);
     },
     async spend(scope, periodMs) {
-      const v = await redis.get(`${p}spend:${scope}:${Math.floor(Date.now() / periodMs)}`);
+      const v = await (await connected()).get(`${p}spend:${scope}:${Math.floor(Date.now() / periodMs)}`);
       return v === null ? 0 : Number(v);
     },
     async close() {
-      await redis.quit();
+      await (await connected()).quit();
     },
   };
 }

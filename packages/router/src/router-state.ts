@@ -4,7 +4,7 @@
  */
 export interface RouterState {
   /** Ids among `ids` that are cooling down now. */
-  coolingDown(ids: readonly string[]): Promise<Set<string>>;
+  coolingDown(ids: readonly string[]): Promise<ReadonlySet<string>>;
   /** Counts a failure; returns true if the deployment now cools down. */
   recordFailure(id: string, allowedFails: number, cooldownMs: number): Promise<boolean>;
   /** Takes one request from this minute's allowance; false when `limit` is reached. */
@@ -19,6 +19,7 @@ export interface RouterState {
 }
 
 const EWMA_ALPHA = 0.3;
+const NONE: ReadonlySet<string> = new Set();
 
 /** Router state in this process only. */
 export function createMemoryState(now: () => number = Date.now): RouterState {
@@ -29,7 +30,9 @@ export function createMemoryState(now: () => number = Date.now): RouterState {
   const spend = new Map<string, number>();
   return {
     async coolingDown(ids) {
+      if (cooldownUntil.size === 0) return NONE;
       const t = now();
+      for (const [id, until] of cooldownUntil) if (until <= t) cooldownUntil.delete(id);
       return new Set(ids.filter((id) => (cooldownUntil.get(id) ?? 0) > t));
     },
     async recordFailure(id, allowedFails, cooldownMs) {
