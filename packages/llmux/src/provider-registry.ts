@@ -78,6 +78,20 @@ const BUILT_IN: Record<string, BuiltInProvider> = {
   vllm: openAICompatible("vllm", []),
   lmstudio: openAICompatible("lmstudio", []),
 };
+/** Providers served by `@llmux/provider-openai` (directly or through DeepSeek's and Qwen's packages). */
+const OPENAI_FAMILY = new Set([
+  "openai",
+  "deepseek",
+  "qwen",
+  "groq",
+  "mistral",
+  "xai",
+  "openrouter",
+  "together",
+  "azure",
+  "vllm",
+  "lmstudio",
+]);
 const ALIASES: Record<string, string> = { dashscope: "qwen", alibaba: "qwen", "x-ai": "xai", aws: "bedrock" };
 
 const custom = new Map<string, ProviderFactory>();
@@ -124,6 +138,8 @@ function settingsFrom(provider: string, params: ProviderParams): Record<string, 
     )
       out[k] = v;
     else if (k === "api_version") out.apiVersion = v;
+    // "sdk" | "http": how the OpenAI-compatible family talks HTTP; the other providers have one way.
+    else if (k === "transport" && OPENAI_FAMILY.has(provider)) out.transport = v;
   }
   return out;
 }

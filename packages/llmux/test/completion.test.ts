@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { accumulateStream } from "@llmux/core";
-import { createSimulatedModel, startFakeAnthropic } from "@llmux/provider-testkit";
+import { createSimulatedModel, startFakeAnthropic, startFakeOpenAI } from "@llmux/provider-testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   completion,
@@ -88,6 +88,31 @@ describe("completion against a fake Anthropic server speaking the real wire form
     const result = await accumulateStream(chunks);
     expect(result.choices[0]!.message.content).toBe("Streamed answer");
     expect(chunks.at(-1)?.llmux?.costUsd).toBeGreaterThan(0);
+  });
+});
+
+describe("the OpenAI family's transport param", () => {
+  it('takes transport: "http" (the gateway\'s lean client) and answers the same as the SDK', async () => {
+    const fake = await startFakeOpenAI();
+    try {
+      for (const transport of ["sdk", "http"]) {
+        fake.enqueue({ kind: "text", text: `via ${transport}`, usage: { input: 5, output: 2 } });
+        const model = resolveModel("openai/gpt-4o-mini", { api_base: fake.baseURL, api_key: "k", transport });
+        const result = await model.chat({ messages });
+        expect(result.choices[0]?.message.content).toBe(`via ${transport}`);
+        expect(result.usage?.total_tokens).toBe(7);
+      }
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("refuses an unknown transport, naming both choices", async () => {
+    const model = resolveModel("openai/gpt-4o-mini", { api_key: "k", transport: "carrier-pigeon" });
+    await expect(model.chat({ messages })).rejects.toMatchObject({
+      kind: "bad_request",
+      message: expect.stringContaining('use "sdk" or "http"'),
+    });
   });
 });
 
