@@ -6,7 +6,11 @@ import { isLlmuxError } from "@llmux/core";
 import { startGateway } from "@llmux/gateway";
 import { createSimulatedModel } from "@llmux/provider-testkit";
 import { createRouter, parseConfig, registerProvider } from "llmux";
+import { destination } from "pino";
 import { parse as parseYaml } from "yaml";
+
+const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
+const TRANSPORTS = ["http", "sdk"];
 
 const HELP = `llmux-gateway — an OpenAI-compatible gateway for every LLM provider
 
@@ -15,8 +19,9 @@ Usage
 
 The config is llmux's YAML (deployments, routing rules) or LiteLLM's config.yaml (model_list,
 router_settings). Secrets come from the environment: os.environ/NAME (LiteLLM) or \${NAME}.
-A "gateway:" section (host, port, master_key) or LiteLLM's general_settings.master_key set the
-server; LLMUX_MASTER_KEY overrides the master key. Binding beyond 127.0.0.1 requires a master key.
+A "gateway:" section (host, port, master_key, log_level, upstream_transport) or LiteLLM's
+general_settings.master_key set the server; LLMUX_MASTER_KEY overrides the master key and
+LLMUX_LOG_LEVEL the log level. Binding beyond 127.0.0.1 requires a master key.
 
 Endpoints: POST /v1/chat/completions, GET /v1/models, /health, /ready, /metrics, /admin/keys.
 Deployments may use the offline "simulated/<name>" provider for trials without keys.
@@ -72,16 +77,27 @@ async function main(): Promise<void> {
   registerProvider("simulated", (name) => createSimulatedModel({ name }));
   let doc: Obj;
   let router: ReturnType<typeof createRouter>;
+  let section: Obj = {};
   try {
     const parsed = parseYaml(text) as unknown;
     doc = isObj(parsed) ? parsed : {};
+    section = isObj(doc.gateway) ? doc.gateway : {};
+    // OpenAI-compatible upstreams go through Node's own HTTP client unless the config says "sdk":
+    // the same wire and errors as the SDK at a fraction of the CPU and memory per request.
+    const transport = section.upstream_transport ?? "http";
+    if (typeof transport !== "string" || !TRANSPORTS.includes(transport))
+      fail(
+        `gateway.upstream_transport must be one of ${TRANSPORTS.join(", ")}, got ${JSON.stringify(transport)}`,
+      );
     const { config, warnings } = parseConfig(text);
     for (const w of warnings) process.stderr.write(`llmux-gateway: config warning: ${w}\n`);
-    router = createRouter({ name: "gateway", ...config });
+    const deployments = config.deployments.map((d) =>
+      typeof d.model === "string" ? { ...d, params: { transport, ...d.params } } : d,
+    );
+    router = createRouter({ name: "gateway", ...config, deployments });
   } catch (e) {
     fail(isLlmuxError(e) || e instanceof Error ? e.message : String(e));
   }
-  const section = isObj(doc.gateway) ? doc.gateway : {};
   const general = isObj(doc.general_settings) ? doc.general_settings : {};
   const masterKey =
     process.env.LLMUX_MASTER_KEY ??
@@ -90,6 +106,12 @@ async function main(): Promise<void> {
   const port = Number(values.port ?? section.port ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     fail(`port must be 0-65535, got ${values.port ?? section.port}`);
+  const level = process.env.LLMUX_LOG_LEVEL ?? section.log_level ?? "info";
+  if (typeof level !== "string" || !LOG_LEVELS.includes(level))
+    fail(`log level must be one of ${LOG_LEVELS.join(", ")}, got ${JSON.stringify(level)}`);
+  // One JSON line per request on stdout, written in 4 KiB batches rather than a syscall per line;
+  // flushed on shutdown.
+  const logStream = destination({ dest: 1, minLength: 4096, sync: false });
   let gateway: Awaited<ReturnType<typeof startGateway>>;
   try {
     gateway = await startGateway({
@@ -98,6 +120,7 @@ async function main(): Promise<void> {
       masterKey,
       host,
       port,
+      logger: level === "silent" ? false : { level, stream: logStream },
       logContent: section.log_content === true,
       exposeMetadata: section.expose_metadata === true,
     });
@@ -114,6 +137,7 @@ async function main(): Promise<void> {
     process.stderr.write(`llmux-gateway: ${signal}: draining in-flight requests…\n`);
     await gateway.close();
     await router.close();
+    logStream.flushSync();
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));

@@ -19,10 +19,14 @@ function writeConfig(text: string): string {
 async function startCli(
   config: string,
   env: Record<string, string>,
-): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
+): Promise<{ child: ChildProcess; url: string; stderr: () => string; stdout: () => string }> {
   const child = spawn(process.execPath, [cli, "--config", config, "--port", "0"], {
     env: { PATH: process.env.PATH ?? "", ...env },
-    stdio: ["ignore", "ignore", "pipe"],
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  child.stdout!.on("data", (d: Buffer) => {
+    stdout += d.toString();
   });
   let stderr = "";
   const url = await new Promise<string>((resolve, reject) => {
@@ -37,7 +41,7 @@ async function startCli(
     });
     child.on("exit", (code) => reject(new Error(`gateway exited with ${code}: ${stderr}`)));
   });
-  return { child, url, stderr: () => stderr };
+  return { child, url, stderr: () => stderr, stdout: () => stdout };
 }
 
 describe("llmux-gateway serving a LiteLLM config.yaml", () => {
@@ -127,6 +131,77 @@ router_settings:
     gw.child.kill("SIGTERM");
     expect(await exited).toBe(0);
     expect(gw.stderr()).toContain("draining");
+  });
+});
+
+describe("llmux-gateway logs and upstream transport", () => {
+  let fake: FakeOpenAIServer;
+  beforeAll(async () => {
+    fake = await startFakeOpenAI();
+  });
+  afterAll(() => fake.close());
+
+  const config = (gateway: string) =>
+    writeConfig(`
+gateway:
+${gateway}
+deployments:
+  - { id: up, group: gpt-4o-mini, model: openai/gpt-4o-mini, params: { api_key: sk-up, api_base: "${fake.baseURL}" } }
+`);
+  const ask = (url: string, content: string) =>
+    new OpenAI({ baseURL: `${url}/v1`, apiKey: "unused", maxRetries: 0 }).chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content }],
+    });
+  const stop = async (gw: Awaited<ReturnType<typeof startCli>>) => {
+    const exited = new Promise((resolve) => gw.child.once("exit", resolve));
+    gw.child.kill("SIGTERM");
+    await exited;
+  };
+
+  it("writes one JSON line per request without the messages, flushed by shutdown, over the lean HTTP client by default", async () => {
+    const gw = await startCli(config("  log_level: info"), {});
+    await ask(gw.url, "a secret question");
+    await ask(gw.url, "another one");
+    // Node's own HTTP client, not the SDK (which announces itself in x-stainless-* headers).
+    expect(fake.requests.at(-1)?.headers["x-stainless-lang"]).toBeUndefined();
+    await stop(gw);
+    const lines = gw
+      .stdout()
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.msg === "chat completion");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({
+      model: "gpt-4o-mini",
+      deployment: "up",
+      status: 200,
+      promptTokens: expect.any(Number),
+    });
+    expect(gw.stdout()).not.toContain("secret question");
+  });
+
+  it("log_level warn drops the request lines; upstream_transport sdk uses the official SDK", async () => {
+    const gw = await startCli(config("  log_level: warn\n  upstream_transport: sdk"), {});
+    await ask(gw.url, "hello");
+    expect(fake.requests.at(-1)?.headers["x-stainless-lang"]).toBe("js");
+    await stop(gw);
+    expect(gw.stdout()).not.toContain("chat completion");
+  });
+
+  it("refuses an unknown log level or transport, naming the choices", () => {
+    for (const [line, message] of [
+      ["  log_level: loud", "log level must be one of trace, debug, info, warn, error, fatal, silent"],
+      ["  upstream_transport: pigeon", "gateway.upstream_transport must be one of http, sdk"],
+    ]) {
+      const r = spawnSync(process.execPath, [cli, "--config", config(line!)], {
+        env: { PATH: process.env.PATH ?? "" },
+        encoding: "utf8",
+      });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(message);
+    }
   });
 });
 

@@ -1,36 +1,251 @@
-// llmux vs Portkey vs a direct call, same fake upstream, loopback only, one run (~3 minutes).
-// Uses ../shared/tools/peers (Portkey + autocannon installed outside the repo by its setup.sh).
-// Run: pnpm --filter @llmux/gateway bench   (after building). Env: DURATION (s, default 5), CONCURRENCY.
+// The gateway bench, in one run, against one fake upstream, loopback only:
+//   direct   the fake OpenAI upstream itself (the ceiling)
+//   bare     a bare pass-through proxy on node:http + undici (the practical limit: bench/serve-bare-proxy.mjs)
+//   llmux    the real `llmux-gateway` service (apps/gateway) with bench/llmux-bench.yaml: router,
+//            retries, cooldowns, pricing, ledger, Prometheus metrics and request logs all on
+//   portkey  Portkey's open-source gateway (@portkey-ai/gateway, from ../shared/tools/peers)
+// Throughput and latency at concurrency 1/10/50 for JSON and SSE (autocannon, peers/bench.mjs),
+// time to the first SSE event at concurrency 1 (bench/first-event.mjs), peak RSS of each gateway.
+//
+// Run (after `pnpm turbo run build`): pnpm --filter @llmux/gateway bench
+// Env: DURATION (s per cell, default 5), CONCURRENCY (1,10,50), MODES (json,sse), TARGETS
+// (direct,bare,llmux,portkey), FIRST_EVENT_REQUESTS (2000), PEERS_DIR (/tmp/llmux-peers).
+// Prints JSON lines (stdout) and markdown tables at the end; every load loop is bounded in time.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, openSync } from "node:fs";
+import net from "node:net";
 import { fileURLToPath } from "node:url";
 
-const peers = fileURLToPath(new URL("../../../../shared/tools/peers/", import.meta.url));
-if (!existsSync(`${peers}compare.sh`)) {
-  console.error(
-    `gateway bench: ${peers}compare.sh not found (the shared peers harness must sit beside the repo)`,
-  );
-  process.exit(1);
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+const peers = here("../../../../shared/tools/peers/");
+const cli = here("../../../apps/gateway/dist/cli.js");
+for (const [file, why] of [
+  [`${peers}bench.mjs`, "the shared peers harness must sit beside the repo (../shared/tools/peers)"],
+  [cli, "build first: pnpm turbo run build"],
+]) {
+  if (!existsSync(file)) {
+    console.error(`gateway bench: ${file} not found: ${why}`);
+    process.exit(1);
+  }
 }
-const port = Number(process.env.LLMUX_PORT ?? 8080);
-const server = spawn(process.execPath, [fileURLToPath(new URL("./serve-llmux.mjs", import.meta.url))], {
-  env: { ...process.env, PORT: String(port) },
-  stdio: ["ignore", "inherit", "inherit"],
+
+const env = process.env;
+const duration = env.DURATION ?? "5";
+const concurrency = env.CONCURRENCY ?? "1,10,50";
+const modes = env.MODES ?? "json,sse";
+const wanted = new Set((env.TARGETS ?? "direct,bare,llmux,portkey").split(","));
+const PORTS = { fake: 9001, bare: 8081, llmux: 8080, portkey: 8787 };
+const PEERS_DIR = env.PEERS_DIR ?? "/tmp/llmux-peers";
+const log = (...m) => console.error("gateway bench:", ...m);
+
+const started = [];
+process.on("exit", () => {
+  for (const child of started) child.kill("SIGKILL");
 });
-await new Promise((r) => setTimeout(r, 1500));
-try {
-  const r = spawnSync("bash", [`${peers}compare.sh`], {
-    stdio: "inherit",
-    env: {
-      ...process.env,
-      LLMUX_URL: `http://127.0.0.1:${port}/v1`,
-      LLMUX_MODEL: "gpt-4o-mini",
-      LLMUX_PID: String(server.pid),
-      DURATION: process.env.DURATION ?? "5",
-    },
-    timeout: 10 * 60_000,
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => process.exit(130));
+
+function portFree(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once("error", () => resolve(true));
   });
-  process.exitCode = r.status ?? 1;
-} finally {
-  server.kill("SIGTERM");
 }
+
+async function waitHttp(url, seconds) {
+  const until = Date.now() + seconds * 1000;
+  while (Date.now() < until) {
+    try {
+      await fetch(url); // any HTTP answer: the server is up
+      return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not answer within ${seconds} s`);
+}
+
+function start(name, args, options = {}) {
+  const out = openSync(`/tmp/llmux-bench-${name}.log`, "w");
+  const child = spawn(process.execPath, args, {
+    ...options,
+    env: { ...env, ...options.env },
+    stdio: ["ignore", out, out],
+  });
+  started.push(child);
+  return child;
+}
+
+async function stop(child) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+  if (child.exitCode === null) child.kill("SIGKILL");
+}
+
+const rssMb = (pid) => {
+  const r = spawnSync("ps", ["-o", "rss=", "-p", String(pid)], { encoding: "utf8" });
+  return Math.round(Number(r.stdout.trim()) / 1024);
+};
+
+for (const [name, port] of Object.entries(PORTS)) {
+  if ((name === "fake" || wanted.has(name)) && !(await portFree(port))) {
+    log(`port ${port} (${name}) on 127.0.0.1 is taken; stop that process first`);
+    process.exit(1);
+  }
+}
+if (wanted.has("portkey")) {
+  const setup = spawnSync("bash", [`${peers}setup.sh`], { stdio: ["ignore", "inherit", "inherit"], env });
+  if (setup.status !== 0) process.exit(1);
+}
+
+const fake = start("fake-upstream", [`${peers}fake-upstream.mjs`], { env: { PORT: String(PORTS.fake) } });
+await waitHttp(`http://127.0.0.1:${PORTS.fake}/v1/models`, 10);
+const pids = {};
+if (wanted.has("bare")) {
+  const bare = start("bare", [here("./serve-bare-proxy.mjs")], { env: { PORT: String(PORTS.bare) } });
+  await waitHttp(`http://127.0.0.1:${PORTS.bare}/`, 10);
+  pids.bare = bare.pid;
+}
+if (wanted.has("llmux")) {
+  const llmux = start("llmux", [cli, "--config", here("./llmux-bench.yaml"), "--port", String(PORTS.llmux)], {
+    env: { UPSTREAM: `http://127.0.0.1:${PORTS.fake}/v1` },
+  });
+  await waitHttp(`http://127.0.0.1:${PORTS.llmux}/health`, 20);
+  pids.llmux = llmux.pid;
+}
+if (wanted.has("portkey")) {
+  const portkey = start(
+    "portkey",
+    [
+      "--require",
+      `${peers}loopback-only.cjs`,
+      "node_modules/@portkey-ai/gateway/build/start-server.js",
+      `--port=${PORTS.portkey}`,
+      "--headless",
+    ],
+    { cwd: PEERS_DIR },
+  );
+  await waitHttp(`http://127.0.0.1:${PORTS.portkey}/`, 20);
+  pids.portkey = portkey.pid;
+}
+const idle = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, rssMb(pid)]));
+log(`started: ${Object.keys(pids).join(", ")}; idle RSS MB ${JSON.stringify(idle)}`);
+
+// Throughput and latency: every target, mode and concurrency, interleaved target by target.
+const targets = [...["direct", "llmux", "portkey"].filter((t) => wanted.has(t))];
+const args = [
+  `${peers}bench.mjs`,
+  "--target",
+  targets.join(","),
+  "--duration",
+  duration,
+  "--concurrency",
+  concurrency,
+  "--modes",
+  modes,
+];
+if (wanted.has("bare"))
+  args.push(
+    "--target",
+    `http://127.0.0.1:${PORTS.bare}/v1`,
+    "--name",
+    "bare",
+    "-H",
+    "authorization: Bearer sk-test",
+  );
+for (const [name, pid] of Object.entries(pids)) args.push("--pid", `${name}=${pid}`);
+const load = spawnSync(process.execPath, args, {
+  env: {
+    ...env,
+    PEERS_DIR,
+    FAKE_PORT: String(PORTS.fake),
+    PORTKEY_PORT: String(PORTS.portkey),
+    LLMUX_URL: `http://127.0.0.1:${PORTS.llmux}/v1`,
+    LLMUX_MODEL: "gpt-4o-mini",
+  },
+  encoding: "utf8",
+  stdio: ["ignore", "pipe", "inherit"],
+  timeout: 20 * 60_000,
+});
+const rows = load.stdout
+  .split("\n")
+  .filter(Boolean)
+  .map((l) => JSON.parse(l));
+
+// Time to the first SSE event, concurrency 1, one target after another in blocks.
+const firstTargets = ["direct", "bare", "llmux", "portkey"].filter((t) => wanted.has(t));
+const url = (t) => `http://127.0.0.1:${t === "direct" ? PORTS.fake : PORTS[t]}/v1`;
+const first = spawnSync(
+  process.execPath,
+  [
+    here("./first-event.mjs"),
+    ...firstTargets.map((t) => `${t}=${url(t)}`),
+    "--requests",
+    env.FIRST_EVENT_REQUESTS ?? "2000",
+  ],
+  {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    timeout: 5 * 60_000,
+    env: { ...env, FAKE_PORT: String(PORTS.fake) },
+  },
+);
+rows.push(
+  ...first.stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l)),
+);
+for (const name of Object.keys(pids)) rows.push({ kind: "idle_rss", target: name, rss_mb: idle[name] });
+for (const r of rows) console.log(JSON.stringify(r));
+
+for (const child of started.slice().reverse()) await stop(child);
+void fake;
+
+// ---- tables ----
+const runs = rows.filter((r) => r.rps !== undefined && !r.baseline);
+const directRps = (r) =>
+  runs.find((d) => d.target === "direct" && d.mode === r.mode && d.concurrency === r.concurrency)?.rps;
+const portkeyRps = (r) =>
+  runs.find((d) => d.target === "portkey" && d.mode === r.mode && d.concurrency === r.concurrency)?.rps;
+const pct = (a, b) => (a && b ? `${((100 * a) / b).toFixed(1)}%` : "");
+const times = (a, b) => (a && b ? `${(a / b).toFixed(1)}×` : "");
+console.log(
+  `\n### Gateway bench ${new Date().toISOString().slice(0, 10)} (loopback, fake upstream, ${duration} s per cell)\n`,
+);
+console.log("| target | mode | conc | req/s | % of direct | × Portkey | p50 ms | p99 ms | RSS peak MB |");
+console.log("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+for (const r of runs) {
+  console.log(
+    `| ${r.target} | ${r.mode} | ${r.concurrency} | ${r.rps} | ${r.target === "direct" ? "" : pct(r.rps, directRps(r))} | ${r.target === "portkey" || r.target === "direct" ? "" : times(r.rps, portkeyRps(r))} | ${r.p50_ms} | ${r.p99_ms} | ${r.rss_mb ?? ""} |`,
+  );
+}
+const added = rows.filter((r) => r.kind === "added_latency");
+const firsts = rows.filter((r) => r.kind === "first_event");
+const firstDirect = firsts.find((r) => r.target === "direct");
+console.log(
+  "\n| added over direct (c=1) | JSON +p50 ms | JSON +p99 ms | SSE +p50 ms | SSE +p99 ms | first SSE event +p50 ms | first SSE event +p99 ms |",
+);
+console.log("|---|---:|---:|---:|---:|---:|---:|");
+for (const t of firstTargets.filter((t) => t !== "direct")) {
+  const j = added.find((a) => a.target === t && a.mode === "json");
+  const s = added.find((a) => a.target === t && a.mode === "sse");
+  const f = firsts.find((r) => r.target === t);
+  const fp50 = f && firstDirect ? (f.first_event_p50_ms - firstDirect.first_event_p50_ms).toFixed(3) : "";
+  const fp99 = f && firstDirect ? (f.first_event_p99_ms - firstDirect.first_event_p99_ms).toFixed(3) : "";
+  console.log(
+    `| ${t} | ${j?.added_p50_ms ?? ""} | ${j?.added_p99_ms ?? ""} | ${s?.added_p50_ms ?? ""} | ${s?.added_p99_ms ?? ""} | ${fp50} | ${fp99} |`,
+  );
+}
+console.log(
+  `\nIdle RSS MB: ${Object.entries(idle)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ")}`,
+);
+process.exitCode = load.status === 0 && first.status === 0 ? 0 : 1;

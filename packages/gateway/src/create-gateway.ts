@@ -1,10 +1,10 @@
-import { once } from "node:events";
 import type { ServerResponse } from "node:http";
 import {
   type CallOptions,
   type ChatChunk,
   type ChatModel,
   type ChatResult,
+  chunkBatches,
   generateId,
   isLlmuxError,
   LlmuxError,
@@ -84,6 +84,61 @@ function bearer(req: FastifyRequest): string | undefined {
   return typeof apiKey === "string" ? apiKey : undefined;
 }
 
+/**
+ * Writes SSE events, coalescing the ones produced in the same turn of the event loop into one socket
+ * write: an upstream read usually carries several events, and one write per event would cost a
+ * syscall each. The first write goes out with the response headers; backpressure is honoured.
+ */
+const FLUSH_AT = 64 * 1024; // a producer faster than the event loop still writes (and waits) in 64 KiB steps
+
+class SseWriter {
+  private pending = "";
+  private scheduled = false;
+  private drained: Promise<unknown> | undefined;
+
+  constructor(private readonly raw: ServerResponse) {}
+
+  /** Queues `data: <payload>`; the promise (when there is one) says to wait: the client is not keeping up. */
+  event(payload: string): Promise<unknown> | undefined {
+    this.pending += `data: ${payload}\n\n`;
+    if (this.pending.length >= FLUSH_AT) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flushLater);
+    }
+    return this.drained;
+  }
+
+  private readonly flushLater = () => {
+    this.scheduled = false;
+    this.flush();
+  };
+
+  private flush(): void {
+    if (this.pending === "" || this.raw.destroyed || this.raw.writableEnded) return;
+    const ok = this.raw.write(this.pending);
+    this.pending = "";
+    if (!ok && !this.drained) {
+      // A client that goes away never drains: "close" releases the writer too.
+      this.drained = new Promise<void>((resolve) => {
+        const release = () => {
+          this.raw.off("drain", release).off("close", release);
+          this.drained = undefined;
+          resolve();
+        };
+        this.raw.on("drain", release).on("close", release);
+      });
+    }
+  }
+
+  /** Writes what is queued plus a last event, and ends the response, in one write. */
+  end(payload: string): void {
+    if (this.raw.destroyed || this.raw.writableEnded) return;
+    this.raw.end(`${this.pending}data: ${payload}\n\n`);
+    this.pending = "";
+  }
+}
+
 function sendError(reply: FastifyReply, error: unknown): FastifyReply {
   const { status, body, headers } = toErrorResponse(error);
   return reply.code(status).headers(headers).send(body);
@@ -126,6 +181,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   let ready = false;
   let draining = false;
 
+  const logsRequests = (req: FastifyRequest): boolean => {
+    if (options.logger === false) return false;
+    const log = req.log as FastifyRequest["log"] & { isLevelEnabled?: (level: string) => boolean };
+    return typeof log.isLevelEnabled === "function" ? log.isLevelEnabled("info") : true;
+  };
   const app = Fastify({
     logger: options.logger === undefined ? { level: "info" } : options.logger,
     bodyLimit: options.bodyLimit ?? 4 * 1024 * 1024,
@@ -204,22 +264,33 @@ export function createGateway(options: GatewayOptions): Gateway {
     }),
   );
 
-  app.addHook("onRequest", async (req, reply) => {
-    reply.header("x-request-id", req.id);
-    if (allowedHosts) {
-      const hostname = hostnameOf(req.headers.host);
-      if (!hostname || !allowedHosts.has(hostname)) {
-        return sendError(
-          reply,
-          clientError(
-            "permission",
-            `Host "${req.headers.host ?? ""}" is not allowed (DNS-rebinding protection); allowed: ${[...allowedHosts].join(", ")}`,
-            undefined,
-            "host_not_allowed",
-          ),
-        );
-      }
+  // Callback-style hook (no promise per request); clients send the same Host on every request, so
+  // the last verdicts are remembered.
+  const hostVerdicts = new Map<string, boolean>();
+  const hostAllowed = (header: string | undefined): boolean => {
+    if (!allowedHosts) return true;
+    if (header === undefined) return false;
+    let ok = hostVerdicts.get(header);
+    if (ok === undefined) {
+      const hostname = hostnameOf(header);
+      ok = hostname !== undefined && allowedHosts.has(hostname);
+      if (hostVerdicts.size >= 64) hostVerdicts.clear();
+      hostVerdicts.set(header, ok);
     }
+    return ok;
+  };
+  app.addHook("onRequest", (req, reply, done) => {
+    reply.header("x-request-id", req.id);
+    if (hostAllowed(req.headers.host)) return done();
+    sendError(
+      reply,
+      clientError(
+        "permission",
+        `Host "${req.headers.host ?? ""}" is not allowed (DNS-rebinding protection); allowed: ${[...(allowedHosts ?? [])].join(", ")}`,
+        undefined,
+        "host_not_allowed",
+      ),
+    );
   });
 
   function authenticate(req: FastifyRequest) {
@@ -324,6 +395,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         ...(request.temperature !== undefined ? { "gen_ai.request.temperature": request.temperature } : {}),
       },
     });
+    let firstChunkSeconds: number | undefined;
     const finish = (
       status: number,
       result: Pick<ChatResult, "usage" | "llmux" | "model"> | undefined,
@@ -331,26 +403,21 @@ export function createGateway(options: GatewayOptions): Gateway {
     ) => {
       const deployment = result?.llmux?.deployment ?? "-";
       const seconds = (performance.now() - started) / 1000;
-      metrics.requests.inc({
+      const cost = result?.llmux?.costUsd;
+      metrics.recordChat({
         model: request.model,
         deployment,
         key: keyLabel,
-        status: String(status),
-        stream: String(stream),
+        status,
+        stream,
+        seconds,
+        promptTokens: result?.usage?.prompt_tokens,
+        completionTokens: result?.usage?.completion_tokens,
+        costUsd: cost,
+        errorKind,
+        firstChunkSeconds,
       });
-      metrics.latency.observe({ model: request.model, stream: String(stream) }, seconds);
-      if (result?.usage) {
-        metrics.tokens.inc({ model: request.model, deployment, type: "prompt" }, result.usage.prompt_tokens);
-        metrics.tokens.inc(
-          { model: request.model, deployment, type: "completion" },
-          result.usage.completion_tokens,
-        );
-      }
-      const cost = result?.llmux?.costUsd;
-      if (typeof cost === "number" && cost > 0)
-        metrics.cost.inc({ model: request.model, deployment, key: keyLabel }, cost);
       if (key) keys.charge(key, cost);
-      if (errorKind) metrics.errors.inc({ kind: errorKind, model: request.model });
       if (span) {
         if (result?.model) span.setAttribute("gen_ai.response.model", result.model);
         if (result?.llmux?.provider) span.setAttribute("gen_ai.provider.name", result.llmux.provider);
@@ -364,6 +431,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         }
         span.end();
       }
+      if (!logsRequests(req)) return; // the log object is not even built for a silent logger
       req.log.info(
         {
           requestId: req.id,
@@ -405,17 +473,19 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Streams: the first chunk is awaited before any byte is written, so a request that fails
     // before streaming still gets a proper HTTP error status.
     const includeUsage = request.stream_options?.include_usage === true;
-    const upstream = model
-      .stream({ ...request, stream_options: { include_usage: true } }, callOptions)
-      [Symbol.asyncIterator]();
-    let first: IteratorResult<ChatChunk>;
+    // Chunks come in the batches the model delivers them in (one per upstream read, for adapters
+    // that batch): each batch is written to the client in one go.
+    const upstream = chunkBatches(
+      model.stream({ ...request, stream_options: { include_usage: true } }, callOptions),
+    )[Symbol.asyncIterator]();
+    let first: IteratorResult<readonly ChatChunk[]>;
     try {
       first = await upstream.next();
     } catch (e) {
       finish(toErrorResponse(e).status, undefined, isLlmuxError(e) ? e.kind : "server");
       throw e;
     }
-    metrics.firstChunk.observe({ model: request.model }, (performance.now() - started) / 1000);
+    firstChunkSeconds = (performance.now() - started) / 1000;
     reply.hijack();
     const raw: ServerResponse = reply.raw;
     raw.writeHead(200, {
@@ -425,6 +495,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       "x-request-id": req.id,
       "x-accel-buffering": "no",
     });
+    const out = new SseWriter(raw);
     const done = (async () => {
       let usage: ChatResult["usage"];
       let meta: ChatResult["llmux"];
@@ -432,26 +503,28 @@ export function createGateway(options: GatewayOptions): Gateway {
       let errorKind: string | undefined;
       try {
         for (let step = first; !step.done; step = await upstream.next()) {
-          const chunk = step.value;
-          if (chunk.usage) usage = chunk.usage;
-          if (chunk.llmux) meta = { ...meta, ...chunk.llmux };
-          responseModel ??= chunk.model;
-          let out: ChatChunk | undefined = chunk;
-          if ((!includeUsage && chunk.usage) || (chunk.llmux && !options.exposeMetadata)) {
-            const { usage: u, llmux: l, ...rest } = chunk;
-            out = { ...rest } as ChatChunk;
-            if (includeUsage && u) out.usage = u;
-            if (options.exposeMetadata && l) out.llmux = l;
-            if (out.choices.length === 0 && !out.usage && !out.llmux) out = undefined;
+          let wait: Promise<unknown> | undefined;
+          for (const chunk of step.value) {
+            if (chunk.usage) usage = chunk.usage;
+            if (chunk.llmux) meta = meta ? { ...meta, ...chunk.llmux } : chunk.llmux;
+            responseModel ??= chunk.model;
+            let sent: ChatChunk | undefined = chunk;
+            if ((!includeUsage && chunk.usage) || (chunk.llmux && !options.exposeMetadata)) {
+              const { usage: u, llmux: l, ...rest } = chunk;
+              sent = { ...rest } as ChatChunk;
+              if (includeUsage && u) sent.usage = u;
+              if (options.exposeMetadata && l) sent.llmux = l;
+              if (sent.choices.length === 0 && !sent.usage && !sent.llmux) sent = undefined;
+            }
+            if (sent) wait = out.event(JSON.stringify(sent));
           }
-          if (out && !raw.write(`data: ${JSON.stringify(out)}\n\n`)) await once(raw, "drain");
+          if (wait) await wait; // the client is not keeping up: read no further until it drains
         }
-        raw.write("data: [DONE]\n\n");
+        out.end("[DONE]");
       } catch (e) {
         errorKind = isLlmuxError(e) ? e.kind : "server";
-        if (!raw.destroyed) raw.write(`data: ${JSON.stringify(toErrorResponse(e).body)}\n\n`);
+        out.end(JSON.stringify(toErrorResponse(e).body));
       } finally {
-        raw.end();
         finish(
           errorKind
             ? toErrorResponse(new LlmuxError({ kind: errorKind as LlmuxError["kind"], message: "" })).status

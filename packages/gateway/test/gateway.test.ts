@@ -325,6 +325,125 @@ function slowModel(): ChatModel & { aborted: boolean } {
   return model;
 }
 
+/** A model that answers instantly: `n` chunks of `piece` when streaming, one word otherwise. */
+function instantModel(n: number, piece: string): ChatModel {
+  return {
+    id: "test/instant",
+    async chat() {
+      return {
+        id: "i",
+        object: "chat.completion",
+        created: 0,
+        model: "instant",
+        choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: "ok" } }],
+        usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+      };
+    },
+    async *stream(): AsyncIterable<ChatChunk> {
+      for (let i = 0; i < n; i++) {
+        yield {
+          id: "i",
+          object: "chat.completion.chunk",
+          created: 0,
+          model: "instant",
+          choices: [{ index: 0, delta: { content: `${piece}${i};` }, finish_reason: null }],
+        };
+      }
+      yield {
+        id: "i",
+        object: "chat.completion.chunk",
+        created: 0,
+        model: "instant",
+        choices: [{ index: 0, delta: {}, finish_reason: "stop" }],
+      };
+    },
+  };
+}
+
+describe("under load", () => {
+  it("counts every request in /metrics, also past the batch the metrics are applied in", async () => {
+    const gw = await startGateway({
+      model: instantModel(1, ""),
+      port: 0,
+      logger: false,
+      processMetrics: false,
+    });
+    try {
+      const c = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: "none", maxRetries: 0 });
+      for (let i = 0; i < 700; i += 50) {
+        await Promise.all(
+          Array.from({ length: 50 }, () =>
+            c.chat.completions.create({ model: "instant", messages: [{ role: "user", content: "x" }] }),
+          ),
+        );
+      }
+      for (let i = 0; i < 10; i++) {
+        const stream = await c.chat.completions.create({
+          model: "instant",
+          messages: [{ role: "user", content: "x" }],
+          stream: true,
+        });
+        for await (const _ of stream);
+      }
+      const text = await (await fetch(`${gw.url}/metrics`)).text();
+      expect(text).toContain(
+        'llmux_requests_total{model="instant",deployment="-",key="-",status="200",stream="false"} 700',
+      );
+      expect(text).toContain(
+        'llmux_requests_total{model="instant",deployment="-",key="-",status="200",stream="true"} 10',
+      );
+      expect(text).toContain('llmux_time_to_first_chunk_seconds_count{model="instant"} 10');
+      expect(text).toContain('llmux_request_duration_seconds_count{model="instant",stream="false"} 700');
+      expect(text).toContain('llmux_tokens_total{model="instant",deployment="-",type="prompt"} 2100');
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it("a client that reads slowly still gets every event, in order, then [DONE]", async () => {
+    const n = 20_000;
+    const piece = "x".repeat(60);
+    const gw = await startGateway({ model: instantModel(n, piece), port: 0, logger: false });
+    try {
+      const url = new URL(`${gw.url}/v1/chat/completions`);
+      const body = JSON.stringify({
+        model: "instant",
+        messages: [{ role: "user", content: "x" }],
+        stream: true,
+      });
+      const text = await new Promise<string>((resolve, reject) => {
+        const req = httpRequest(
+          url,
+          { method: "POST", headers: { "content-type": "application/json" } },
+          (res) => {
+            let out = "";
+            res.setEncoding("utf8");
+            res.on("data", (d: string) => {
+              out += d;
+              // Read in fits and starts, so the gateway's writes back up and must wait for "drain".
+              res.pause();
+              setTimeout(() => res.resume(), 1);
+            });
+            res.on("end", () => resolve(out));
+            res.on("error", reject);
+          },
+        );
+        req.on("error", reject);
+        req.end(body);
+      });
+      const events = text.split("\n\n").filter(Boolean);
+      expect(events.at(-1)).toBe("data: [DONE]");
+      const content = events
+        .slice(0, -1)
+        .map((e) => (JSON.parse(e.slice("data: ".length)) as ChatChunk).choices[0]?.delta.content ?? "")
+        .join("");
+      expect(content).toBe(Array.from({ length: n }, (_, i) => `${piece}${i};`).join(""));
+    } finally {
+      await gw.close();
+    }
+  });
+});
+
 describe("lifecycle", () => {
   it("aborts the upstream call when the client disconnects", async () => {
     const model = slowModel();
