@@ -1,8 +1,10 @@
 import {
+  batchedChatStream,
   type CallOptions,
   type ChatChunk,
   type ChatModel,
   type ChatRequest,
+  chunkBatches,
   parseModelId,
 } from "@llmux/core";
 import {
@@ -33,20 +35,31 @@ export function resolveModel(
   const { provider, model } = parseModelId(id);
   if (!isKnownProvider(provider)) throw unknownProvider(provider);
   let loading: Promise<ChatModel> | undefined;
+  let loaded: ChatModel | undefined;
   const load = () => {
-    loading ??= loadProviderModel(provider, model, params, options.env ?? process.env).catch((e) => {
-      loading = undefined; // a later call may succeed (e.g. after the key is set)
-      throw e;
-    });
+    loading ??= loadProviderModel(provider, model, params, options.env ?? process.env).then(
+      (m) => {
+        loaded = m;
+        return m;
+      },
+      (e) => {
+        loading = undefined; // a later call may succeed (e.g. after the key is set)
+        throw e;
+      },
+    );
     return loading;
   };
+  // Once loaded, calls go straight to the provider's model (its streams keep their batches).
   return {
     id,
-    async chat(request: ChatRequest, callOptions?: CallOptions) {
-      return (await load()).chat(request, callOptions);
+    chat(request: ChatRequest, callOptions?: CallOptions) {
+      return loaded ? loaded.chat(request, callOptions) : load().then((m) => m.chat(request, callOptions));
     },
-    async *stream(request: ChatRequest, callOptions?: CallOptions): AsyncIterable<ChatChunk> {
-      yield* (await load()).stream(request, callOptions);
+    stream(request: ChatRequest, callOptions?: CallOptions): AsyncIterable<ChatChunk> {
+      if (loaded) return loaded.stream(request, callOptions);
+      return batchedChatStream(async function* () {
+        yield* chunkBatches((await load()).stream(request, callOptions));
+      });
     },
   };
 }

@@ -40,7 +40,7 @@ async function* oneByOne(stream: AsyncIterable<unknown>): AsyncIterable<readonly
 
 /**
  * A `ChatModel` over an OpenAI-compatible Chat Completions API, through the official `openai` SDK
- * (default) or Node's own HTTP client (`transport: "http"`, for gateways).
+ * (default) or a lean undici pool (`transport: "http"`, for gateways).
  */
 export class OpenAIChatModel implements ChatModel {
   readonly id: string;

@@ -1,22 +1,18 @@
-// The "http" transport: Chat Completions over Node's own keep-alive HTTP client (node:http/https),
-// without the SDK's per-call machinery. The wire is the one the SDK speaks (same path, headers,
-// body, SSE) and errors come out as the same `LlmuxError`s; the provider tests run over both
-// transports. It exists for gateways, where calls are many and cheap and every microsecond and
-// megabyte per call counts: no client library is loaded at all (node:http is already in memory in
-// any server), and a stream's events are handed over in batches, one per network read.
-import http, { type IncomingHttpHeaders, type IncomingMessage } from "node:http";
-import https from "node:https";
+// The "http" transport: Chat Completions over a keep-alive undici connection pool, without the
+// SDK's per-call machinery. The wire is the one the SDK speaks (same path, headers, body, SSE)
+// and errors come out as the same `LlmuxError`s; the provider tests run over both transports. It
+// exists for gateways, where calls are many and cheap and every microsecond per call counts, and
+// it hands a stream's events over in batches, one per network read.
 import { classifyHttpError, LlmuxError } from "@llmux/core";
-import { createParser, type EventSourceParser } from "eventsource-parser";
+import { createParser } from "eventsource-parser";
+import { type Dispatcher, Pool, errors as undiciErrors } from "undici";
 
 export interface HttpTransportConfig {
   baseURL: string;
   apiKey: string;
   headers?: Record<string, string>;
-  /** The agent (connection pool) to send through; default: a keep-alive agent per provider. */
-  agent?: http.Agent;
-  /** No byte for this long (waiting for headers, or between body chunks) fails the call as `timeout`. Default 10 minutes, as the SDK. */
-  idleTimeoutMs?: number;
+  /** The undici dispatcher (`Agent`, `ProxyAgent`, `Pool`…) to send through; default: a pool per provider. */
+  dispatcher?: Dispatcher;
 }
 
 interface CallContext {
@@ -28,118 +24,100 @@ interface CallContext {
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
-const DEFAULT_IDLE_TIMEOUT_MS = 10 * 60_000;
+// The SDK's default timeout (10 minutes), as undici's inactivity timeouts.
+const TIMEOUT_MS = 10 * 60_000;
+
+function timeoutError(error: unknown, who: CallContext["who"]): LlmuxError | undefined {
+  if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
+    return new LlmuxError({
+      kind: "timeout",
+      message: `${who.provider} (${who.model}) timed out`,
+      ...who,
+      cause: error,
+    });
+  }
+  return undefined;
+}
 
 /** An error event inside a 200 stream, read the way the SDK reads it (Groq puts the status in it). */
-function streamError(payload: Json, headers: IncomingHttpHeaders, who: CallContext["who"]): LlmuxError {
+function streamError(payload: Json, headers: Dispatcher.ResponseData["headers"], who: CallContext["who"]) {
   const inner = isObject(payload.error) ? payload.error : { message: String(payload.error) };
   const status = typeof inner.status_code === "number" ? inner.status_code : 500;
   return classifyHttpError({ status, headers, body: { error: inner }, ...who });
 }
 
-function timeoutError(who: CallContext["who"], ms: number): LlmuxError {
-  return new LlmuxError({
-    kind: "timeout",
-    message: `${who.provider} (${who.model}) sent nothing for ${ms} ms`,
-    ...who,
-  });
-}
-
-function readText(response: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    response.on("data", (chunk: Buffer) => parts.push(chunk));
-    response.on("end", () =>
-      resolve(parts.length === 1 ? parts[0]!.toString("utf8") : Buffer.concat(parts).toString("utf8")),
-    );
-    response.on("error", reject);
-    response.on("close", () => {
-      if (!response.complete)
-        reject(Object.assign(new Error("the response was cut"), { code: "ECONNRESET" }));
-    });
-  });
-}
-
 /** Sends Chat Completions requests over one keep-alive connection pool. */
 export class OpenAIHttpTransport {
-  private readonly request: typeof http.request;
-  private readonly target: http.RequestOptions;
-  private readonly baseHeaders: Record<string, string>;
-  private readonly idleTimeoutMs: number;
+  private readonly origin: string;
+  private readonly path: string;
+  private readonly dispatcher: Dispatcher;
+  private readonly headers: Record<string, Record<string, string>>;
 
   constructor(config: HttpTransportConfig) {
     const url = new URL(config.baseURL);
-    const secure = url.protocol === "https:";
-    if (!secure && url.protocol !== "http:") {
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
       throw new LlmuxError({
         kind: "bad_request",
         param: "baseURL",
         message: `baseURL must be an http(s) URL, got "${config.baseURL}"`,
       });
     }
-    this.request = secure ? https.request : http.request;
-    this.target = {
-      protocol: url.protocol,
-      hostname: url.hostname.replace(/^\[|\]$/g, ""),
-      port: url.port || (secure ? 443 : 80),
-      path: `${url.pathname.replace(/\/+$/, "")}/chat/completions${url.search}`,
-      method: "POST",
-      agent:
-        config.agent ??
-        new (secure ? https.Agent : http.Agent)({
-          keepAlive: true,
-          keepAliveMsecs: 30_000,
-          scheduling: "lifo",
-        }),
-    };
-    this.baseHeaders = {
+    this.origin = url.origin;
+    this.path = `${url.pathname.replace(/\/+$/, "")}/chat/completions${url.search}`;
+    this.dispatcher =
+      config.dispatcher ??
+      new Pool(this.origin, {
+        headersTimeout: TIMEOUT_MS,
+        bodyTimeout: TIMEOUT_MS,
+        keepAliveTimeout: 30_000,
+      });
+    const base = {
       "content-type": "application/json",
-      accept: "application/json",
       authorization: `Bearer ${config.apiKey}`,
       ...config.headers,
     };
-    this.idleTimeoutMs = config.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    // Built once: a call only copies them when it brings headers of its own.
+    this.headers = {
+      json: { ...base, accept: "application/json" },
+      sse: { ...base, accept: "text/event-stream" },
+    };
   }
 
-  /** POSTs the body; resolves with the response once its headers are in (status < 400), else throws the classified error. */
-  private send(body: Json, call: CallContext, accept: string): Promise<IncomingMessage> {
-    const payload = JSON.stringify(body);
-    const headers: Record<string, string | number> = {
-      ...this.baseHeaders,
-      accept,
-      ...call.headers,
-      "content-length": Buffer.byteLength(payload),
-    };
-    return new Promise((resolve, reject) => {
-      const req = this.request({ ...this.target, headers, signal: call.signal }, (response) => {
-        const status = response.statusCode ?? 0;
-        if (status < 400) {
-          resolve(response);
-          return;
-        }
-        readText(response).then((text) => {
-          let parsed: unknown = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            // plain-text error bodies are classified as text
-          }
-          reject(classifyHttpError({ status, headers: response.headers, body: parsed, ...call.who }));
-        }, reject);
-      });
-      req.setTimeout(this.idleTimeoutMs, () => req.destroy(timeoutError(call.who, this.idleTimeoutMs)));
-      req.on("error", reject);
-      req.end(payload);
+  private async send(body: Json, call: CallContext, kind: "json" | "sse"): Promise<Dispatcher.ResponseData> {
+    const response = await this.dispatcher.request({
+      origin: this.origin,
+      path: this.path,
+      method: "POST",
+      headers: call.headers ? { ...this.headers[kind], ...call.headers } : this.headers[kind],
+      body: JSON.stringify(body),
+      signal: call.signal,
     });
+    if (response.statusCode >= 400) {
+      const text = await response.body.text().catch(() => "");
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // plain-text error bodies are classified as text
+      }
+      throw classifyHttpError({
+        status: response.statusCode,
+        headers: response.headers,
+        body: parsed,
+        ...call.who,
+      });
+    }
+    return response;
   }
 
   /** POST …/chat/completions; resolves to the parsed JSON body (a SyntaxError if it is not JSON). */
   async create(body: Json, call: CallContext): Promise<unknown> {
-    const response = await this.send(body, call, "application/json");
-    response.setTimeout(this.idleTimeoutMs, () =>
-      response.destroy(timeoutError(call.who, this.idleTimeoutMs)),
-    );
-    return JSON.parse(await readText(response));
+    try {
+      const response = await this.send(body, call, "json");
+      return JSON.parse(await response.body.text());
+    } catch (error) {
+      throw timeoutError(error, call.who) ?? error;
+    }
   }
 
   /**
@@ -147,15 +125,16 @@ export class OpenAIHttpTransport {
    * `[DONE]`, as one batch per network read. An `error` event (or payload) throws the classified error.
    */
   async *stream(body: Json, call: CallContext): AsyncGenerator<unknown[]> {
-    const response = await this.send(body, call, "text/event-stream");
-    response.setTimeout(this.idleTimeoutMs, () =>
-      response.destroy(timeoutError(call.who, this.idleTimeoutMs)),
-    );
-    response.setEncoding("utf8");
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.send(body, call, "sse");
+    } catch (error) {
+      throw timeoutError(error, call.who) ?? error;
+    }
     let batch: unknown[] = [];
     let done = false;
     let failure: LlmuxError | undefined;
-    const parser: EventSourceParser = createParser({
+    const parser = createParser({
       onEvent(event) {
         if (done || failure) return;
         if (event.data.startsWith("[DONE]")) {
@@ -170,9 +149,11 @@ export class OpenAIHttpTransport {
         } else batch.push(payload);
       },
     });
+    const stream = response.body;
+    const decoder = new TextDecoder();
     try {
-      for await (const text of response) {
-        parser.feed(text as string);
+      for await (const bytes of stream) {
+        parser.feed(decoder.decode(bytes as Uint8Array, { stream: true }));
         if (batch.length > 0) {
           const ready = batch;
           batch = [];
@@ -182,9 +163,11 @@ export class OpenAIHttpTransport {
         // After [DONE] the body is read to its end (as the SDK does), so the connection is free
         // for the next call as soon as this one returns.
       }
+    } catch (error) {
+      throw timeoutError(error, call.who) ?? error;
     } finally {
       // A consumer that stops early, or a failure, closes the response: the model would go on generating.
-      if (!response.complete) response.destroy();
+      if (!stream.readableEnded) stream.destroy();
     }
   }
 }

@@ -1,6 +1,6 @@
-import type { Agent } from "node:http";
 import { type ChatModel, LlmuxError } from "@llmux/core";
 import type OpenAI from "openai";
+import type { Dispatcher } from "undici";
 import { OpenAIChatModel, type OpenAIClient } from "./openai-chat-model.js";
 import { OpenAIHttpTransport } from "./openai-http-transport.js";
 import {
@@ -24,15 +24,15 @@ export interface OpenAIProviderSettings {
    * What carries the HTTP calls:
    * - `"sdk"` (default): the official `openai` SDK, which keeps auth, SSE parsing and wire fixes
    *   current. It is loaded on the first call.
-   * - `"http"`: Node's own keep-alive HTTP client, with no per-call SDK machinery and no client
-   *   library in memory: the same wire and the same errors for a fraction of the CPU and memory per
-   *   call. Use it where calls are many and cheap, e.g. behind a gateway (`llmux-gateway` does).
+   * - `"http"`: a keep-alive undici pool with no per-call SDK machinery: the same wire and the same
+   *   errors for a fraction of the CPU per call, and streams handed over in batches (one per network
+   *   read). Use it where calls are many and cheap, e.g. behind a gateway (`llmux-gateway` does).
    */
   transport?: "sdk" | "http";
   /** Custom fetch, passed to the SDK (`transport: "sdk"` only). */
   fetch?: typeof globalThis.fetch;
-  /** The `http.Agent`/`https.Agent` (connection pool, proxy agent…) for `transport: "http"`; default: a keep-alive agent per provider. */
-  agent?: Agent;
+  /** An undici dispatcher (`Agent`, `ProxyAgent`, `Pool`…) for `transport: "http"`; default: a pool per provider. */
+  dispatcher?: Dispatcher;
 }
 
 export interface OpenAIProvider {
@@ -48,7 +48,7 @@ export interface OpenAIProvider {
 /**
  * Creates an OpenAI (or OpenAI-compatible) provider. The SDK runs with `maxRetries: 0`: retries
  * belong to the router. A missing key fails on the first call with an `auth` error naming the variable.
- * `transport: "http"` swaps the SDK for Node's own HTTP client (see `OpenAIProviderSettings.transport`).
+ * `transport: "http"` swaps the SDK for a lean undici pool (see `OpenAIProviderSettings.transport`).
  *
  * @example
  * const model = createOpenAI().chatModel("gpt-4o-mini");
@@ -103,7 +103,7 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): OpenAIProvi
               apiKey: key,
               baseURL,
               headers: settings.headers,
-              agent: settings.agent,
+              dispatcher: settings.dispatcher,
             }),
           }
         : {

@@ -3,7 +3,7 @@ import { type FakeOpenAIServer, startFakeOpenAI } from "@llmux/provider-testkit"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createOpenAI, OPENAI_COMPATIBLE_PRESETS } from "../src/index.js";
 
-// Every behaviour holds over both transports: the official SDK and Node's own HTTP client.
+// Every behaviour holds over both transports: the official SDK and the lean undici pool.
 const TRANSPORTS = ["sdk", "http"] as const;
 
 let server: FakeOpenAIServer;

@@ -46,7 +46,7 @@ async function serve(
 const messages = [{ role: "user" as const, content: "Hi" }];
 
 describe('the "http" transport', () => {
-  it("keeps one connection for calls in a row, JSON and streams read to the end", async () => {
+  it("reuses its connections for calls in a row, JSON and streams read to the end", async () => {
     const { stats, model } = await serve((_req, res, body) => {
       if (body.stream) {
         res.writeHead(200, { "content-type": "text/event-stream" });
@@ -72,7 +72,9 @@ describe('the "http" transport', () => {
       for await (const c of model.stream({ messages })) text += c.choices[0]?.delta.content ?? "";
       expect(text).toBe("ab");
     }
-    expect(stats.connections).toBe(1);
+    // Ten calls; a transport that lost its connections would open ten (the pool may hold two
+    // while one is being handed back).
+    expect(stats.connections).toBeLessThanOrEqual(2);
   });
 
   it("hands a stream over in the batches it arrived in", async () => {
