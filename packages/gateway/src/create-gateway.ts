@@ -84,13 +84,13 @@ function bearer(req: FastifyRequest): string | undefined {
   return typeof apiKey === "string" ? apiKey : undefined;
 }
 
+const FLUSH_AT = 64 * 1024; // a producer faster than the event loop still writes (and waits) in 64 KiB steps
+
 /**
  * Writes SSE events, coalescing the ones produced in the same turn of the event loop into one socket
  * write: an upstream read usually carries several events, and one write per event would cost a
  * syscall each. The first write goes out with the response headers; backpressure is honoured.
  */
-const FLUSH_AT = 64 * 1024; // a producer faster than the event loop still writes (and waits) in 64 KiB steps
-
 class SseWriter {
   private pending = "";
   private scheduled = false;
@@ -191,6 +191,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     bodyLimit: options.bodyLimit ?? 4 * 1024 * 1024,
     // One log line per request is written by the route itself (without contents).
     logController: new LogController({ disableRequestLogging: true }),
+    // No child logger per request: the request line and error logs carry the request id themselves.
+    childLoggerFactory: (logger) => logger,
     requestTimeout: 10 * 60_000,
     connectionTimeout: 0,
     keepAliveTimeout: 72_000,
@@ -215,7 +217,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
   });
 
-  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _req, reply) => {
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, req, reply) => {
     if (isLlmuxError(error)) return sendError(reply, error);
     const code = error.code ?? "";
     if (code === "FST_ERR_CTP_BODY_TOO_LARGE") {
@@ -248,7 +250,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         },
       });
     }
-    app.log.error({ err: { message: error.message, code } }, "unhandled gateway error");
+    app.log.error({ requestId: req.id, err: { message: error.message, code } }, "unhandled gateway error");
     return reply
       .code(500)
       .send({ error: { message: "internal gateway error", type: "api_error", param: null, code: null } });
