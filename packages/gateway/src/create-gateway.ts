@@ -466,7 +466,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (meta?.attempts !== undefined) reply.header("x-llmux-attempts", String(meta.attempts));
       if (meta?.costUsd !== undefined && meta.costUsd !== null)
         reply.header("x-llmux-cost-usd", meta.costUsd.toFixed(8));
-      finish(200, result);
+      // Accounting (metrics, key spend, log line, span) runs once the answer is on its way: after
+      // fastify writes it, in the same turn of the event loop, before the next request is read.
+      setImmediate(finish, 200, result);
       if (options.exposeMetadata) return result;
       const { llmux: _llmux, ...body } = result;
       return body;
