@@ -222,9 +222,7 @@ export function createRouter(config: RouterConfig): Router {
   for (const d of deployments) byGroup.set(d.group, [...(byGroup.get(d.group) ?? []), d]);
   const groups = [...byGroup.keys()];
   // Work the common case skips: groups whose deployments all share one `order`, routers without budgets.
-  const tiered = new Map(
-    [...byGroup].map(([g, list]) => [g, new Set(list.map((d) => d.config.order ?? 0)).size > 1]),
-  );
+  const tiered = new Map([...byGroup].map(([g, list]) => [g, splitByOrder(list).length > 1]));
   const budgeted = (config.budgets?.length ?? 0) > 0;
   const strategyContext = { state, inflight, random };
   // A deployment's price is looked up once (catalog + its override); `null`: unknown, cost not tracked.
