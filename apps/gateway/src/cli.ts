@@ -4,7 +4,6 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { isLlmuxError } from "@llmux/core";
 import { startGateway } from "@llmux/gateway";
-import { createSimulatedModel } from "@llmux/provider-testkit";
 import { createRouter, parseConfig, registerProvider } from "llmux";
 import { destination } from "pino";
 import { parse as parseYaml } from "yaml";
@@ -74,7 +73,10 @@ async function main(): Promise<void> {
   } catch (e) {
     fail(`cannot read ${values.config}: ${(e as Error).message}`);
   }
-  registerProvider("simulated", (name) => createSimulatedModel({ name }));
+  // The testkit loads only when a deployment is simulated.
+  registerProvider("simulated", async (name) =>
+    (await import("@llmux/provider-testkit")).createSimulatedModel({ name }),
+  );
   let doc: Obj;
   let router: ReturnType<typeof createRouter>;
   let section: Obj = {};

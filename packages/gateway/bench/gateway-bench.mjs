@@ -3,22 +3,25 @@
 //   bare     a bare pass-through proxy on node:http + undici (the practical limit: bench/serve-bare-proxy.mjs)
 //   llmux    the real `llmux-gateway` service (apps/gateway) with bench/llmux-bench.yaml: router,
 //            retries, cooldowns, pricing, ledger, Prometheus metrics and request logs all on
+//   llmux-docker  the same service with the memory settings of apps/gateway/Dockerfile (its
+//            NODE_OPTIONS and MALLOC_ARENA_MAX lines, read from the file)
 //   portkey  Portkey's open-source gateway (@portkey-ai/gateway, from ../shared/tools/peers)
 // Throughput and latency at concurrency 1/10/50 for JSON and SSE (autocannon, peers/bench.mjs),
 // time to the first SSE event at concurrency 1 (bench/first-event.mjs), peak RSS of each gateway.
 //
 // Run (after `pnpm turbo run build`): pnpm --filter @llmux/gateway bench
 // Env: DURATION (s per cell, default 5), CONCURRENCY (1,10,50), MODES (json,sse), TARGETS
-// (direct,bare,llmux,portkey), FIRST_EVENT_REQUESTS (2000), PEERS_DIR (/tmp/llmux-peers).
+// (direct,bare,llmux,llmux-docker,portkey), FIRST_EVENT_REQUESTS (2000), PEERS_DIR (/tmp/llmux-peers).
 // Prints JSON lines (stdout) and markdown tables at the end; every load loop is bounded in time.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, openSync } from "node:fs";
+import { existsSync, openSync, readFileSync } from "node:fs";
 import net from "node:net";
 import { fileURLToPath } from "node:url";
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const peers = here("../../../../shared/tools/peers/");
 const cli = here("../../../apps/gateway/dist/cli.js");
+const dockerfile = here("../../../apps/gateway/Dockerfile");
 for (const [file, why] of [
   [`${peers}bench.mjs`, "the shared peers harness must sit beside the repo (../shared/tools/peers)"],
   [cli, "build first: pnpm turbo run build"],
@@ -33,8 +36,15 @@ const env = process.env;
 const duration = env.DURATION ?? "5";
 const concurrency = env.CONCURRENCY ?? "1,10,50";
 const modes = env.MODES ?? "json,sse";
-const wanted = new Set((env.TARGETS ?? "direct,bare,llmux,portkey").split(","));
-const PORTS = { fake: 9001, bare: 8081, llmux: 8080, portkey: 8787 };
+const wanted = new Set((env.TARGETS ?? "direct,bare,llmux,llmux-docker,portkey").split(","));
+const PORTS = { fake: 9001, bare: 8081, llmux: 8080, "llmux-docker": 8082, portkey: 8787 };
+// The container's memory settings, taken from the Dockerfile so the bench measures what it ships.
+const dockerEnv = Object.fromEntries(
+  [...readFileSync(dockerfile, "utf8").matchAll(/^ENV (NODE_OPTIONS|MALLOC_ARENA_MAX)=(\S+)$/gm)].map((m) => [
+    m[1],
+    m[2],
+  ]),
+);
 const PEERS_DIR = env.PEERS_DIR ?? "/tmp/llmux-peers";
 const log = (...m) => console.error("gateway bench:", ...m);
 
@@ -112,13 +122,18 @@ if (wanted.has("bare")) {
   await waitHttp(`http://127.0.0.1:${PORTS.bare}/`, 10);
   pids.bare = bare.pid;
 }
-if (wanted.has("llmux")) {
-  const llmux = start("llmux", [cli, "--config", here("./llmux-bench.yaml"), "--port", String(PORTS.llmux)], {
-    env: { UPSTREAM: `http://127.0.0.1:${PORTS.fake}/v1` },
+for (const [name, extraEnv] of [
+  ["llmux", {}],
+  ["llmux-docker", dockerEnv],
+]) {
+  if (!wanted.has(name)) continue;
+  const llmux = start(name, [cli, "--config", here("./llmux-bench.yaml"), "--port", String(PORTS[name])], {
+    env: { UPSTREAM: `http://127.0.0.1:${PORTS.fake}/v1`, ...extraEnv },
   });
-  await waitHttp(`http://127.0.0.1:${PORTS.llmux}/health`, 20);
-  pids.llmux = llmux.pid;
+  await waitHttp(`http://127.0.0.1:${PORTS[name]}/health`, 20);
+  pids[name] = llmux.pid;
 }
+if (wanted.has("llmux-docker")) log(`llmux-docker runs with ${JSON.stringify(dockerEnv)}`);
 if (wanted.has("portkey")) {
   const portkey = start(
     "portkey",
@@ -150,16 +165,12 @@ const args = [
   "--modes",
   modes,
 ];
-if (wanted.has("bare"))
-  args.push(
-    "--target",
-    `http://127.0.0.1:${PORTS.bare}/v1`,
-    "--name",
-    "bare",
-    "-H",
-    "authorization: Bearer sk-test",
-  );
-for (const [name, pid] of Object.entries(pids)) args.push("--pid", `${name}=${pid}`);
+// The harness labels URL targets "url:PORT"; they are renamed after the run.
+const urlTargets = ["bare", "llmux-docker"].filter((t) => wanted.has(t));
+const label = (name) => (urlTargets.includes(name) ? `url:${PORTS[name]}` : name);
+for (const t of urlTargets) args.push("--target", `http://127.0.0.1:${PORTS[t]}/v1`);
+if (urlTargets.length > 0) args.push("-H", "authorization: Bearer sk-test");
+for (const [name, pid] of Object.entries(pids)) args.push("--pid", `${label(name)}=${pid}`);
 const load = spawnSync(process.execPath, args, {
   env: {
     ...env,
@@ -173,13 +184,15 @@ const load = spawnSync(process.execPath, args, {
   stdio: ["ignore", "pipe", "inherit"],
   timeout: 20 * 60_000,
 });
+const byLabel = Object.fromEntries(urlTargets.map((t) => [label(t), t]));
 const rows = load.stdout
   .split("\n")
   .filter(Boolean)
-  .map((l) => JSON.parse(l));
+  .map((l) => JSON.parse(l))
+  .map((r) => (byLabel[r.target] ? { ...r, target: byLabel[r.target] } : r));
 
 // Time to the first SSE event, concurrency 1, one target after another in blocks.
-const firstTargets = ["direct", "bare", "llmux", "portkey"].filter((t) => wanted.has(t));
+const firstTargets = ["direct", "bare", "llmux", "llmux-docker", "portkey"].filter((t) => wanted.has(t));
 const url = (t) => `http://127.0.0.1:${t === "direct" ? PORTS.fake : PORTS[t]}/v1`;
 const first = spawnSync(
   process.execPath,

@@ -141,7 +141,7 @@ model_list:
 });
 
 describe("lazy provider loading", () => {
-  it("does not import any provider SDK until a model is called", () => {
+  it("does not import any provider SDK or the MCP SDK until they are used", () => {
     const script = join(tmpdir(), `llmux-lazy-${process.pid}.mjs`);
     const entry = new URL("../dist/index.js", import.meta.url).href;
     writeFileSync(
@@ -152,7 +152,7 @@ registerHooks({ resolve(specifier, context, next) { seen.push(specifier); return
 const llmux = await import(${JSON.stringify(entry)});
 llmux.resolveModel("anthropic/claude-sonnet-4-0");
 llmux.resolveModel("openai/gpt-4o-mini");
-const sdks = seen.filter((s) => /^(openai|@anthropic-ai\\/sdk|ollama|@aws-sdk\\/client-bedrock-runtime|@llmux\\/provider-)/.test(s));
+const sdks = seen.filter((s) => /^(openai|@anthropic-ai\\/sdk|ollama|@aws-sdk\\/client-bedrock-runtime|@llmux\\/provider-|@modelcontextprotocol\\/sdk)/.test(s));
 process.stdout.write(JSON.stringify(sdks));`,
     );
     const r = spawnSync(process.execPath, [script], { encoding: "utf8" });

@@ -1,7 +1,7 @@
 import { LlmuxError, type Logger, silentLogger } from "@llmux/core";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 
 /** Start a local MCP server as a child process and talk to it over stdin/stdout. */
 export interface StdioServerOptions {
@@ -57,10 +57,14 @@ export async function connectMcp(options: ConnectMcpOptions): Promise<Client> {
     });
   }
   const logger = options.logger ?? silentLogger;
+  // The SDK loads on the first connection, so importing llmux costs nothing for code that never uses MCP.
+  const { Client } = await import("@modelcontextprotocol/sdk/client/index.js");
   const client = new Client({ name: options.clientName ?? "llmux", version: CLIENT_VERSION });
   let transport: StdioClientTransport | StreamableHTTPClientTransport;
+  let http: StreamableHTTPClientTransport | undefined;
   if ("command" in options && typeof options.command === "string" && options.command !== "") {
     const stderrMode = options.stderr ?? "log";
+    const { StdioClientTransport } = await import("@modelcontextprotocol/sdk/client/stdio.js");
     const stdio = new StdioClientTransport({
       command: options.command,
       args: options.args ?? [],
@@ -96,7 +100,11 @@ export async function connectMcp(options: ConnectMcpOptions): Promise<Client> {
     }
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     if (options.token) headers.Authorization = `Bearer ${options.token}`;
-    transport = new StreamableHTTPClientTransport(url, { requestInit: { headers } });
+    const { StreamableHTTPClientTransport } = await import(
+      "@modelcontextprotocol/sdk/client/streamableHttp.js"
+    );
+    http = new StreamableHTTPClientTransport(url, { requestInit: { headers } });
+    transport = http;
   } else {
     throw new LlmuxError({
       kind: "bad_request",
@@ -123,12 +131,12 @@ export async function connectMcp(options: ConnectMcpOptions): Promise<Client> {
       cause: error,
     });
   }
-  if (transport instanceof StreamableHTTPClientTransport) {
+  if (http) {
     // Clean shutdown over HTTP: end the server-side session (DELETE) before closing, so the server frees it.
-    const http = transport;
+    const session = http;
     const closeClient = client.close.bind(client);
     client.close = async () => {
-      if (http.sessionId) await http.terminateSession().catch(() => {});
+      if (session.sessionId) await session.terminateSession().catch(() => {});
       await closeClient();
     };
   }

@@ -16,7 +16,6 @@ import {
   type ToolTarget,
 } from "@llmux/tool-schema";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { ErrorCode, McpError, ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { type ConnectMcpOptions, connectMcp } from "./connect-mcp.js";
 import { listMcpTools } from "./list-mcp-tools.js";
 import type { McpToolFormat, McpToolFormats } from "./mcp-tool-formats.js";
@@ -148,15 +147,22 @@ export class McpToolset implements ToolExecutor {
     this.options = options;
     this.logger = options.logger ?? silentLogger;
     this.servers = options.servers.map((s) => ({ ...s, tools: [] }));
-    for (const server of this.servers) {
-      server.client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
-        try {
-          await this.refresh(server.name);
-        } catch (error) {
-          this.logger.warn({ server: server.name, error: String(error) }, "mcp tool list refresh failed");
+    // The SDK's schemas (zod) load with the SDK, not with this package: a client passed in means the
+    // SDK is loaded already, so this import settles before any notification can arrive over I/O.
+    void import("@modelcontextprotocol/sdk/types.js").then(
+      ({ ToolListChangedNotificationSchema }) => {
+        for (const server of this.servers) {
+          server.client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
+            try {
+              await this.refresh(server.name);
+            } catch (error) {
+              this.logger.warn({ server: server.name, error: String(error) }, "mcp tool list refresh failed");
+            }
+          });
         }
-      });
-    }
+      },
+      (error: unknown) => this.logger.warn({ error: String(error) }, "mcp tool list watch not set up"),
+    );
   }
 
   /**
@@ -363,7 +369,7 @@ export class McpToolset implements ToolExecutor {
       return message;
     } catch (error) {
       if (options.signal?.aborted) throw abortedError(name, error);
-      if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
+      if (isRequestTimeout(error)) {
         return toolError(toolCall, `tool "${name}" timed out after ${timeoutMs} ms.`);
       }
       const detail = error instanceof Error ? error.message : String(error);
@@ -386,4 +392,11 @@ export class McpToolset implements ToolExecutor {
 
 function abortedError(name: string, cause: unknown): LlmuxError {
   return new LlmuxError({ kind: "aborted", message: `tool call "${name}" was aborted by the caller`, cause });
+}
+
+/** JSON-RPC "request timed out" (the SDK's `McpError` with `ErrorCode.RequestTimeout`). */
+const REQUEST_TIMEOUT = -32001;
+
+function isRequestTimeout(error: unknown): boolean {
+  return error instanceof Error && (error as { code?: unknown }).code === REQUEST_TIMEOUT;
 }
