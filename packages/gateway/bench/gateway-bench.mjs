@@ -45,6 +45,12 @@ const dockerEnv = Object.fromEntries(
     m[2],
   ]),
 );
+if (wanted.has("llmux-docker") && Object.keys(dockerEnv).length !== 2) {
+  console.error(
+    `gateway bench: ${dockerfile} must set ENV NODE_OPTIONS=… and ENV MALLOC_ARENA_MAX=… (one per line)`,
+  );
+  process.exit(1);
+}
 const PEERS_DIR = env.PEERS_DIR ?? "/tmp/llmux-peers";
 const log = (...m) => console.error("gateway bench:", ...m);
 
