@@ -4,7 +4,7 @@
 //   llmux    the real `llmux-gateway` service (apps/gateway) with bench/llmux-bench.yaml: router,
 //            retries, cooldowns, pricing, ledger, Prometheus metrics and request logs all on
 //   llmux-docker  the same service with the memory settings of apps/gateway/Dockerfile (its
-//            NODE_OPTIONS and MALLOC_ARENA_MAX lines, read from the file)
+//            NODE_OPTIONS, LD_PRELOAD (jemalloc) and MALLOC_CONF lines, read from the file)
 //   portkey  Portkey's open-source gateway (@portkey-ai/gateway, from ../shared/tools/peers)
 // Throughput and latency at concurrency 1/10/50 for JSON and SSE (autocannon, peers/bench.mjs),
 // time to the first SSE event at concurrency 1 (bench/first-event.mjs), peak RSS of each gateway.
@@ -39,17 +39,36 @@ const modes = env.MODES ?? "json,sse";
 const wanted = new Set((env.TARGETS ?? "direct,bare,llmux,llmux-docker,portkey").split(","));
 const PORTS = { fake: 9001, bare: 8081, llmux: 8080, "llmux-docker": 8082, portkey: 8787 };
 // The container's memory settings, taken from the Dockerfile so the bench measures what it ships.
+const DOCKER_ENV = ["NODE_OPTIONS", "LD_PRELOAD", "MALLOC_CONF"];
 const dockerEnv = Object.fromEntries(
-  [...readFileSync(dockerfile, "utf8").matchAll(/^ENV (NODE_OPTIONS|MALLOC_ARENA_MAX)=(\S+)$/gm)].map((m) => [
-    m[1],
-    m[2],
-  ]),
+  [...readFileSync(dockerfile, "utf8").matchAll(/^ENV ([A-Z_]+)=(\S+)$/gm)]
+    .filter((m) => DOCKER_ENV.includes(m[1]))
+    .map((m) => [m[1], m[2]]),
 );
-if (wanted.has("llmux-docker") && Object.keys(dockerEnv).length !== 2) {
+if (wanted.has("llmux-docker") && Object.keys(dockerEnv).length !== DOCKER_ENV.length) {
   console.error(
-    `gateway bench: ${dockerfile} must set ENV NODE_OPTIONS=… and ENV MALLOC_ARENA_MAX=… (one per line)`,
+    `gateway bench: ${dockerfile} must set ${DOCKER_ENV.map((k) => `ENV ${k}=…`).join(", ")} (one per line)`,
   );
   process.exit(1);
+}
+// The image links jemalloc to one path; here it is wherever the distribution put it.
+if (wanted.has("llmux-docker") && !existsSync(dockerEnv.LD_PRELOAD)) {
+  const name = dockerEnv.LD_PRELOAD.slice(dockerEnv.LD_PRELOAD.lastIndexOf("/") + 1);
+  const dirs = [
+    "/usr/lib/x86_64-linux-gnu",
+    "/usr/lib/aarch64-linux-gnu",
+    "/usr/lib64",
+    "/usr/lib",
+    "/usr/local/lib",
+  ];
+  const local = dirs.map((d) => `${d}/${name}`).find((f) => existsSync(f));
+  if (local === undefined) {
+    console.error(
+      `gateway bench: ${name} not found (the Docker image preloads it); install it (Debian: apt-get install libjemalloc2) or leave llmux-docker out of TARGETS`,
+    );
+    process.exit(1);
+  }
+  dockerEnv.LD_PRELOAD = local;
 }
 const PEERS_DIR = env.PEERS_DIR ?? "/tmp/llmux-peers";
 const log = (...m) => console.error("gateway bench:", ...m);
@@ -138,6 +157,13 @@ for (const [name, extraEnv] of [
   });
   await waitHttp(`http://127.0.0.1:${PORTS[name]}/health`, 20);
   pids[name] = llmux.pid;
+}
+if (
+  wanted.has("llmux-docker") &&
+  !readFileSync(`/proc/${pids["llmux-docker"]}/maps`, "utf8").includes(dockerEnv.LD_PRELOAD)
+) {
+  log(`llmux-docker did not load ${dockerEnv.LD_PRELOAD}; see /tmp/llmux-bench-llmux-docker.log`);
+  process.exit(1);
 }
 if (wanted.has("llmux-docker")) log(`llmux-docker runs with ${JSON.stringify(dockerEnv)}`);
 if (wanted.has("portkey")) {
