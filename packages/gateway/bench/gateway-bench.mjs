@@ -39,37 +39,41 @@ const modes = env.MODES ?? "json,sse";
 const wanted = new Set((env.TARGETS ?? "direct,bare,llmux,llmux-docker,portkey").split(","));
 const PORTS = { fake: 9001, bare: 8081, llmux: 8080, "llmux-docker": 8082, portkey: 8787 };
 // The container's memory settings, taken from the Dockerfile so the bench measures what it ships.
-const DOCKER_ENV = ["NODE_OPTIONS", "LD_PRELOAD", "MALLOC_CONF"];
-const dockerEnv = Object.fromEntries(
-  [...readFileSync(dockerfile, "utf8").matchAll(/^ENV ([A-Z_]+)=(\S+)$/gm)]
-    .filter((m) => DOCKER_ENV.includes(m[1]))
-    .map((m) => [m[1], m[2]]),
-);
-if (wanted.has("llmux-docker") && Object.keys(dockerEnv).length !== DOCKER_ENV.length) {
-  console.error(
-    `gateway bench: ${dockerfile} must set ${DOCKER_ENV.map((k) => `ENV ${k}=…`).join(", ")} (one per line)`,
+function dockerSettings() {
+  const names = ["NODE_OPTIONS", "LD_PRELOAD", "MALLOC_CONF"];
+  const settings = Object.fromEntries(
+    [...readFileSync(dockerfile, "utf8").matchAll(/^ENV ([A-Z_]+)=(\S+)$/gm)]
+      .filter((m) => names.includes(m[1]))
+      .map((m) => [m[1], m[2]]),
   );
-  process.exit(1);
-}
-// The image links jemalloc to one path; here it is wherever the distribution put it.
-if (wanted.has("llmux-docker") && !existsSync(dockerEnv.LD_PRELOAD)) {
-  const name = dockerEnv.LD_PRELOAD.slice(dockerEnv.LD_PRELOAD.lastIndexOf("/") + 1);
-  const dirs = [
-    "/usr/lib/x86_64-linux-gnu",
-    "/usr/lib/aarch64-linux-gnu",
-    "/usr/lib64",
-    "/usr/lib",
-    "/usr/local/lib",
-  ];
-  const local = dirs.map((d) => `${d}/${name}`).find((f) => existsSync(f));
-  if (local === undefined) {
+  if (Object.keys(settings).length !== names.length) {
     console.error(
-      `gateway bench: ${name} not found (the Docker image preloads it); install it (Debian: apt-get install libjemalloc2) or leave llmux-docker out of TARGETS`,
+      `gateway bench: ${dockerfile} must set ${names.map((k) => `ENV ${k}=…`).join(", ")} (one per line)`,
     );
     process.exit(1);
   }
-  dockerEnv.LD_PRELOAD = local;
+  // The image links jemalloc to one path; here it is wherever the distribution put it.
+  if (!existsSync(settings.LD_PRELOAD)) {
+    const name = settings.LD_PRELOAD.slice(settings.LD_PRELOAD.lastIndexOf("/") + 1);
+    const dirs = [
+      "/usr/lib/x86_64-linux-gnu",
+      "/usr/lib/aarch64-linux-gnu",
+      "/usr/lib64",
+      "/usr/lib",
+      "/usr/local/lib",
+    ];
+    const local = dirs.map((d) => `${d}/${name}`).find((f) => existsSync(f));
+    if (local === undefined) {
+      console.error(
+        `gateway bench: ${name} not found (the Docker image preloads it); install it (Debian: apt-get install libjemalloc2) or leave llmux-docker out of TARGETS`,
+      );
+      process.exit(1);
+    }
+    settings.LD_PRELOAD = local;
+  }
+  return settings;
 }
+const dockerEnv = wanted.has("llmux-docker") ? dockerSettings() : undefined;
 const PEERS_DIR = env.PEERS_DIR ?? "/tmp/llmux-peers";
 const log = (...m) => console.error("gateway bench:", ...m);
 
@@ -158,14 +162,13 @@ for (const [name, extraEnv] of [
   await waitHttp(`http://127.0.0.1:${PORTS[name]}/health`, 20);
   pids[name] = llmux.pid;
 }
-if (
-  wanted.has("llmux-docker") &&
-  !readFileSync(`/proc/${pids["llmux-docker"]}/maps`, "utf8").includes(dockerEnv.LD_PRELOAD)
-) {
-  log(`llmux-docker did not load ${dockerEnv.LD_PRELOAD}; see /tmp/llmux-bench-llmux-docker.log`);
-  process.exit(1);
+if (dockerEnv) {
+  if (!readFileSync(`/proc/${pids["llmux-docker"]}/maps`, "utf8").includes(dockerEnv.LD_PRELOAD)) {
+    log(`llmux-docker did not load ${dockerEnv.LD_PRELOAD}; see /tmp/llmux-bench-llmux-docker.log`);
+    process.exit(1);
+  }
+  log(`llmux-docker runs with ${JSON.stringify(dockerEnv)}`);
 }
-if (wanted.has("llmux-docker")) log(`llmux-docker runs with ${JSON.stringify(dockerEnv)}`);
 if (wanted.has("portkey")) {
   const portkey = start(
     "portkey",
