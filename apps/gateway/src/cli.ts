@@ -22,7 +22,8 @@ A "gateway:" section (host, port, master_key, log_level, upstream_transport) or 
 general_settings.master_key set the server; LLMUX_MASTER_KEY overrides the master key and
 LLMUX_LOG_LEVEL the log level. Binding beyond 127.0.0.1 requires a master key.
 
-Endpoints: POST /v1/chat/completions, GET /v1/models, /health, /ready, /metrics, /admin/keys.
+Endpoints: POST /v1/chat/completions, GET /v1/models, /health, /ready, /metrics, and with the
+master key /admin/keys, /admin/requests, /admin/usage, /admin/events (what llmux-console shows).
 Deployments may use the offline "simulated/<name>" provider for trials without keys.
 
 Exit codes: 0 stopped cleanly, 1 failed at run time, 2 bad arguments or config.`;

@@ -15,6 +15,7 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from "fastify";
+import { GatewayActivity, type RequestRecord } from "./gateway-activity.js";
 import { GatewayMetrics } from "./gateway-metrics.js";
 import { clientError, toErrorResponse } from "./openai-error-response.js";
 import { validateChatRequest } from "./validate-chat-request.js";
@@ -57,12 +58,19 @@ export interface GatewayOptions {
   tracer?: TracerLike;
   /** Node process metrics in /metrics (default true). */
   processMetrics?: boolean;
+  /**
+   * What the admin API (`/admin/requests`, `/admin/usage`, `/admin/events`) and the console show:
+   * recent requests with their routing decisions and usage totals (default: the last 500 requests).
+   */
+  activity?: GatewayActivity;
 }
 
 export interface Gateway {
   readonly app: FastifyInstance;
   readonly metrics: GatewayMetrics;
   readonly keys: VirtualKeyStore;
+  /** Recent requests and usage totals (what `/admin/requests` and `/admin/usage` serve). */
+  readonly activity: GatewayActivity;
   /** Starts listening; resolves to the base URL, e.g. `http://127.0.0.1:8080`. */
   listen(): Promise<string>;
   /** Stops accepting, lets in-flight requests and streams finish (up to the grace time), then closes. */
@@ -84,6 +92,7 @@ function bearer(req: FastifyRequest): string | undefined {
   return typeof apiKey === "string" ? apiKey : undefined;
 }
 
+const LIVE_FEED_MAX_BUFFER = 1024 * 1024; // an admin live feed further behind than this is closed
 const FLUSH_AT = 64 * 1024; // a producer faster than the event loop still writes (and waits) in 64 KiB steps
 
 /**
@@ -176,6 +185,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       : LOOPBACK;
   const modelList = () => (typeof options.models === "function" ? options.models() : options.models);
   const metrics = new GatewayMetrics(options.processMetrics ?? true);
+  const activity = options.activity ?? new GatewayActivity();
+  const liveFeeds = new Set<ServerResponse>();
   const model = options.model;
   const inflight = new Set<Promise<void>>();
   let ready = false;
@@ -366,8 +377,67 @@ export function createGateway(options: GatewayOptions): Gateway {
     return reply.code(204).send();
   });
 
+  app.get<{ Querystring: { limit?: string } }>("/admin/requests", async (req) => {
+    requireMaster(req);
+    const raw = req.query.limit;
+    const limit = raw === undefined ? 100 : Number(raw);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw clientError(
+        "bad_request",
+        `limit: expected a positive integer, got "${raw}"`,
+        "limit",
+        "invalid_limit",
+      );
+    return { data: activity.recent(limit) };
+  });
+  app.get<{ Params: { id: string } }>("/admin/requests/:id", async (req) => {
+    requireMaster(req);
+    const record = activity.get(req.params.id);
+    if (!record)
+      throw clientError(
+        "not_found",
+        `no recent request with id "${req.params.id}" (the gateway keeps the last ${activity.size})`,
+        "id",
+        "request_not_found",
+      );
+    return record;
+  });
+  app.get("/admin/usage", async (req) => {
+    requireMaster(req);
+    return activity.usage();
+  });
+  // Live feed: one `event: request` per finished request, as Server-Sent Events.
+  app.get("/admin/events", async (req, reply) => {
+    requireMaster(req);
+    reply.hijack();
+    const raw: ServerResponse = reply.raw;
+    raw.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      connection: "keep-alive",
+      "x-request-id": req.id,
+      "x-accel-buffering": "no",
+    });
+    raw.write("retry: 2000\n: connected\n\n");
+    const unsubscribe = activity.subscribe((_record, json) => {
+      // A reader that stopped reading is dropped rather than buffered without bound.
+      if (raw.writableLength > LIVE_FEED_MAX_BUFFER) raw.destroy();
+      else raw.write(`event: request\ndata: ${json}\n\n`);
+    });
+    const ping = setInterval(() => raw.write(": ping\n\n"), 15_000);
+    ping.unref();
+    liveFeeds.add(raw);
+    raw.on("close", () => {
+      clearInterval(ping);
+      unsubscribe();
+      liveFeeds.delete(raw);
+    });
+    return reply;
+  });
+
   app.post("/v1/chat/completions", async (req, reply) => {
     const started = performance.now();
+    const startedAt = Date.now();
     const { key } = authenticate(req);
     const { request, stream } = validateChatRequest(req.body);
     const served = modelList();
@@ -402,10 +472,34 @@ export function createGateway(options: GatewayOptions): Gateway {
       status: number,
       result: Pick<ChatResult, "usage" | "llmux" | "model"> | undefined,
       errorKind?: string,
+      error?: unknown,
     ) => {
-      const deployment = result?.llmux?.deployment ?? "-";
+      const meta = result?.llmux;
+      const deployment = meta?.deployment ?? "-";
       const seconds = (performance.now() - started) / 1000;
-      const cost = result?.llmux?.costUsd;
+      const cost = meta?.costUsd;
+      const record: RequestRecord = {
+        id: req.id,
+        time: startedAt,
+        model: request.model,
+        deployment: meta?.deployment ?? null,
+        provider: meta?.provider ?? null,
+        key: key?.name ?? null,
+        status,
+        stream,
+        latencyMs: Math.round(seconds * 10_000) / 10,
+        attempts: meta?.attempts,
+        promptTokens: result?.usage?.prompt_tokens,
+        completionTokens: result?.usage?.completion_tokens,
+        costUsd: cost,
+        trace: meta?.trace ?? (error as { trace?: unknown } | undefined)?.trace,
+      };
+      if (firstChunkSeconds !== undefined) record.firstChunkMs = Math.round(firstChunkSeconds * 10_000) / 10;
+      if (errorKind) {
+        record.errorKind = errorKind;
+        if (error instanceof Error) record.error = error.message.slice(0, 300);
+      }
+      activity.record(record);
       metrics.recordChat({
         model: request.model,
         deployment,
@@ -458,7 +552,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         result = await model.chat(request, callOptions);
       } catch (e) {
         const kind = isLlmuxError(e) ? e.kind : "server";
-        finish(toErrorResponse(e).status, undefined, kind);
+        finish(toErrorResponse(e).status, undefined, kind, e);
         throw e;
       }
       const meta = result.llmux;
@@ -486,7 +580,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     try {
       first = await upstream.next();
     } catch (e) {
-      finish(toErrorResponse(e).status, undefined, isLlmuxError(e) ? e.kind : "server");
+      finish(toErrorResponse(e).status, undefined, isLlmuxError(e) ? e.kind : "server", e);
       throw e;
     }
     firstChunkSeconds = (performance.now() - started) / 1000;
@@ -505,6 +599,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       let meta: ChatResult["llmux"];
       let responseModel: string | undefined;
       let errorKind: string | undefined;
+      let failure: unknown;
       try {
         for (let step = first; !step.done; step = await upstream.next()) {
           let wait: Promise<unknown> | undefined;
@@ -527,6 +622,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         out.end("[DONE]");
       } catch (e) {
         errorKind = isLlmuxError(e) ? e.kind : "server";
+        failure = e;
         out.end(JSON.stringify(toErrorResponse(e).body));
       } finally {
         finish(
@@ -535,6 +631,7 @@ export function createGateway(options: GatewayOptions): Gateway {
             : 200,
           { usage, llmux: meta, model: responseModel ?? request.model },
           errorKind,
+          failure,
         );
       }
     })();
@@ -547,6 +644,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     app,
     metrics,
     keys,
+    activity,
     async listen() {
       const address = await app.listen({ host, port: options.port ?? 8080 });
       ready = true;
@@ -559,6 +657,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         Promise.allSettled([...inflight]),
         new Promise((r) => setTimeout(r, grace).unref()),
       ]);
+      for (const feed of liveFeeds) feed.end();
       await app.close();
     },
   };

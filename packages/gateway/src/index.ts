@@ -1,5 +1,7 @@
 export type { Gateway, GatewayOptions, SpanLike, TracerLike } from "./create-gateway.js";
 export { createGateway, startGateway } from "./create-gateway.js";
+export type { RequestRecord, UsageReport, UsageTotals } from "./gateway-activity.js";
+export { GatewayActivity } from "./gateway-activity.js";
 export { GatewayMetrics } from "./gateway-metrics.js";
 export type { ErrorResponse, OpenAIErrorBody } from "./openai-error-response.js";
 export { toErrorResponse } from "./openai-error-response.js";

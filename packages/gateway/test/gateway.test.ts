@@ -2,10 +2,10 @@ import { request as httpRequest } from "node:http";
 import { type CallOptions, type ChatChunk, type ChatModel, resultToChunks } from "@llmux/core";
 import { createOpenAI } from "@llmux/provider-openai";
 import { type FakeOpenAIServer, startFakeOpenAI } from "@llmux/provider-testkit";
-import { createRouter } from "@llmux/router";
+import { createRouter, type DecisionTrace } from "@llmux/router";
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type Gateway, startGateway } from "../src/index.js";
+import { type Gateway, type RequestRecord, startGateway, type UsageReport } from "../src/index.js";
 
 const MASTER = "sk-master-test-0123456789";
 let fake: FakeOpenAIServer;
@@ -291,6 +291,106 @@ describe("monitoring", () => {
     expect(text).toMatch(/llmux_tokens_total\{model="gpt-4o",deployment="openai-large",type="prompt"\} \d+/);
     expect(text).toContain("llmux_errors_total");
     expect(text).toContain("llmux_request_duration_seconds_bucket");
+  });
+});
+
+describe("activity for operators (admin API)", () => {
+  const admin = async <T = { error: { message: string } }>(path: string, key = MASTER) => {
+    const res = await fetch(`${gateway.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+    return { status: res.status, body: (await res.json()) as T };
+  };
+  type Listed = { data: (RequestRecord & { trace: DecisionTrace })[] };
+
+  it("keeps recent requests with their routing decision and usage totals, never message contents", async () => {
+    const before = (await admin<UsageReport>("/admin/usage")).body;
+    fake.enqueue({ kind: "text", text: "answer one", usage: { input: 1000, output: 100 } });
+    const { response } = await client.chat.completions
+      .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "my secret question" }] })
+      .withResponse();
+    const id = response.headers.get("x-request-id")!;
+    fake.enqueue({ kind: "text", text: "answer two", usage: { input: 10, output: 2 } });
+    for await (const _ of await client.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "stream it" }],
+      stream: true,
+    }));
+    fake.enqueue({ kind: "error", error: { type: "server", status: 500 } });
+    await expect(
+      client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "x" }] }),
+    ).rejects.toBeInstanceOf(OpenAI.APIError);
+
+    const { status, body } = await admin<Listed>("/admin/requests?limit=3");
+    expect(status).toBe(200);
+    const [failed, streamed, json] = body.data as [Listed["data"][0], Listed["data"][0], Listed["data"][0]];
+    expect(json).toMatchObject({
+      id,
+      model: "gpt-4o-mini",
+      deployment: "openai-mini",
+      provider: "openai",
+      key: null,
+      status: 200,
+      stream: false,
+      attempts: 1,
+      promptTokens: 1000,
+      completionTokens: 100,
+    });
+    expect(json.time).toBeGreaterThan(Date.now() - 60_000);
+    expect(json.costUsd).toBeCloseTo((1000 * 0.15 + 100 * 0.6) / 1e6, 9);
+    expect(json.trace).toMatchObject({ requestedGroup: "gpt-4o-mini", deployment: "openai-mini" });
+    expect(json.trace.attempts).toEqual([
+      expect.objectContaining({ deployment: "openai-mini", outcome: "success" }),
+    ]);
+    expect(streamed).toMatchObject({ stream: true, status: 200, promptTokens: 10, completionTokens: 2 });
+    expect(streamed.firstChunkMs).toBeGreaterThan(0);
+    expect(failed).toMatchObject({ model: "gpt-4o", deployment: null, status: 502, errorKind: "server" });
+    expect(failed.trace.attempts[0]).toMatchObject({ deployment: "openai-large", outcome: "failure" });
+    expect(JSON.stringify(body)).not.toContain("my secret question");
+    expect(JSON.stringify(body)).not.toContain("sk-upstream-secret-value");
+
+    expect((await admin<RequestRecord>(`/admin/requests/${id}`)).body.id).toBe(id);
+    expect((await admin("/admin/requests/req_nope")).status).toBe(404);
+    expect((await admin("/admin/requests?limit=0")).body.error.message).toContain("limit");
+
+    const after = (await admin<UsageReport>("/admin/usage")).body;
+    const mini = after.byModel["gpt-4o-mini"]!;
+    const miniBefore = before.byModel["gpt-4o-mini"] ?? { requests: 0, promptTokens: 0 };
+    expect(mini.requests - miniBefore.requests).toBe(2);
+    expect(mini.promptTokens - miniBefore.promptTokens).toBe(1010);
+    expect(after.total.errors - before.total.errors).toBe(1);
+    expect(after.byDeployment["openai-mini"]!.costUsd).toBeGreaterThan(0);
+    expect(after.byKey["-"]!.requests - (before.byKey["-"]?.requests ?? 0)).toBe(3);
+    const perKey = Object.values(after.byKey);
+    expect(perKey.reduce((n, t) => n + t.requests, 0)).toBe(after.total.requests);
+  });
+
+  it("streams finished requests live on /admin/events", async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${gateway.url}/admin/events`, {
+      headers: { authorization: `Bearer ${MASTER}` },
+      signal: controller.signal,
+    });
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let seen = (await reader.read()).value ?? "";
+    expect(seen).toContain(": connected");
+    fake.enqueue({ kind: "text", text: "live", usage: { input: 3, output: 1 } });
+    const { response } = await client.chat.completions
+      .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] })
+      .withResponse();
+    const id = response.headers.get("x-request-id")!;
+    while (!seen.includes(id)) seen += (await reader.read()).value ?? "";
+    const event = seen.split("\n\n").find((e) => e.includes(id))!;
+    expect(event).toMatch(/^event: request\ndata: /);
+    expect(JSON.parse(event.split("data: ")[1]!)).toMatchObject({ id, deployment: "openai-mini" });
+    controller.abort();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(gateway.activity.listenerCount).toBe(0);
+  });
+
+  it("is for the master key only", async () => {
+    for (const path of ["/admin/requests", "/admin/usage", "/admin/events"]) {
+      expect((await admin(path, "sk-wrong-key-00000000000")).status).toBe(401);
+    }
   });
 });
 

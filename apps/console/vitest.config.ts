@@ -1,0 +1,3 @@
+import { llmuxVitest } from "../../vitest.shared.ts";
+
+export default llmuxVitest("@llmux/console-app");
