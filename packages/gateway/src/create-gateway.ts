@@ -148,6 +148,20 @@ class SseWriter {
   }
 }
 
+/** Takes the response over from fastify and sends the headers of a Server-Sent Events stream. */
+function startEventStream(reply: FastifyReply, requestId: string): ServerResponse {
+  reply.hijack();
+  const raw: ServerResponse = reply.raw;
+  raw.writeHead(200, {
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-cache",
+    connection: "keep-alive",
+    "x-request-id": requestId,
+    "x-accel-buffering": "no",
+  });
+  return raw;
+}
+
 function sendError(reply: FastifyReply, error: unknown): FastifyReply {
   const { status, body, headers } = toErrorResponse(error);
   return reply.code(status).headers(headers).send(body);
@@ -409,15 +423,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   // Live feed: one `event: request` per finished request, as Server-Sent Events.
   app.get("/admin/events", async (req, reply) => {
     requireMaster(req);
-    reply.hijack();
-    const raw: ServerResponse = reply.raw;
-    raw.writeHead(200, {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache",
-      connection: "keep-alive",
-      "x-request-id": req.id,
-      "x-accel-buffering": "no",
-    });
+    const raw = startEventStream(reply, req.id);
     raw.write("retry: 2000\n: connected\n\n");
     const unsubscribe = activity.subscribe((_record, json) => {
       // A reader that stopped reading is dropped rather than buffered without bound.
@@ -584,15 +590,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       throw e;
     }
     firstChunkSeconds = (performance.now() - started) / 1000;
-    reply.hijack();
-    const raw: ServerResponse = reply.raw;
-    raw.writeHead(200, {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache",
-      connection: "keep-alive",
-      "x-request-id": req.id,
-      "x-accel-buffering": "no",
-    });
+    const raw = startEventStream(reply, req.id);
     const out = new SseWriter(raw);
     const done = (async () => {
       let usage: ChatResult["usage"];
