@@ -214,11 +214,11 @@ function live() {
 
 const STATUS_TEXT = { ok: "ok", changed: "changed", quarantined: "quarantined" };
 
-async function loadTools() {
+async function loadTools(refresh = false) {
   const box = $("#tools");
   let servers;
   try {
-    ({ servers } = await api("/api/tools"));
+    ({ servers } = await api(refresh ? "/api/tools?refresh=1" : "/api/tools"));
   } catch (e) {
     box.replaceChildren(el("p", { class: "bad", text: e.message }));
     return;
@@ -296,5 +296,6 @@ async function loadTools() {
 void refreshOverview();
 void loadRequests();
 void loadTools();
+$("#reload-tools").addEventListener("click", () => void loadTools(true));
 live();
 setInterval(refreshOverview, 10_000);

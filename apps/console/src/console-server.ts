@@ -273,7 +273,9 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
 
   app.get<{ Querystring: { refresh?: string } }>("/api/tools", async (req) => {
     const servers = options.mcpServers ?? {};
-    if (!tools || req.query.refresh === "1" || Date.now() - tools.at > toolsTtl)
+    const age = tools ? Date.now() - tools.at : Number.POSITIVE_INFINITY;
+    // ?refresh=1 reconnects to every server: at most every 5 s, whoever asks.
+    if (age > toolsTtl || (req.query.refresh === "1" && age > 5_000))
       tools = { at: Date.now(), servers: loadToolReports(servers) };
     return { servers: await tools.servers };
   });

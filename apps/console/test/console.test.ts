@@ -231,6 +231,10 @@ describe("the console page", () => {
     expect(await ollama.locator(".notes").textContent()).toContain("minLength");
     const broken = page.locator('#tools [data-server="broken"]');
     expect(await broken.locator(".bad").textContent()).toMatch(/closed|exit|connect/i);
+    const reloaded = page.waitForResponse((r) => r.url().endsWith("/api/tools?refresh=1"));
+    await page.click("#reload-tools");
+    expect((await reloaded).status()).toBe(200);
+    await page.locator('#tools [data-server="crm"] tr[data-tool="get_customer"]').waitFor();
   });
 });
 
