@@ -5,6 +5,7 @@ import type {
   ChatResult,
   FinishReason,
   ResultMetadata,
+  ThinkingBlock,
   ToolCall,
   Usage,
 } from "./chat-types.js";
@@ -20,6 +21,7 @@ interface ChoiceState {
   content: string;
   hasContent: boolean;
   reasoning: string;
+  thinkingBlocks: ThinkingBlock[];
   refusal: string;
   /** Tool calls by their stream index (indexes may start at 1, or interleave). */
   toolCalls: Map<number, ToolCallState>;
@@ -74,6 +76,7 @@ export class StreamAccumulator {
           content: "",
           hasContent: false,
           reasoning: "",
+          thinkingBlocks: [],
           refusal: "",
           toolCalls: new Map(),
           finishReason: null,
@@ -86,6 +89,7 @@ export class StreamAccumulator {
         state.hasContent = true;
       }
       if (typeof delta.reasoning_content === "string") state.reasoning += delta.reasoning_content;
+      if (Array.isArray(delta.thinking_blocks)) state.thinkingBlocks.push(...delta.thinking_blocks);
       if (typeof delta.refusal === "string") state.refusal += delta.refusal;
       const calls = delta.tool_calls ?? [];
       for (let position = 0; position < calls.length; position++) {
@@ -151,6 +155,7 @@ export class StreamAccumulator {
         message.tool_calls = calls;
       }
       if (state.reasoning) message.reasoning_content = state.reasoning;
+      if (state.thinkingBlocks.length > 0) message.thinking_blocks = state.thinkingBlocks;
       if (state.refusal) message.refusal = state.refusal;
       choices.push({ index, message, finish_reason: state.finishReason });
     }

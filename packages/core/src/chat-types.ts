@@ -50,6 +50,15 @@ export interface ToolCall {
   };
 }
 
+/**
+ * A provider's reasoning block, kept verbatim so it can be sent back (LiteLLM's `thinking_blocks`).
+ * Anthropic requires the signed thinking blocks of a turn that called tools to come back with it
+ * when extended thinking is on; other adapters ignore them.
+ */
+export type ThinkingBlock =
+  | { type: "thinking"; thinking: string; signature?: string }
+  | { type: "redacted_thinking"; data: string };
+
 export interface AssistantMessage {
   role: "assistant";
   content?: string | TextPart[] | null;
@@ -58,6 +67,8 @@ export interface AssistantMessage {
   refusal?: string | null;
   /** Reasoning text some providers return (DeepSeek, Qwen, Anthropic thinking). Never required on input. */
   reasoning_content?: string | null;
+  /** llmux extension: reasoning blocks with their signatures (Anthropic), to send back unchanged in the history. */
+  thinking_blocks?: ThinkingBlock[];
 }
 
 export interface ToolMessage {
@@ -194,6 +205,8 @@ export interface ChunkDelta {
   reasoning_content?: string | null;
   refusal?: string | null;
   tool_calls?: ToolCallDelta[];
+  /** llmux extension: complete reasoning blocks, each sent once it has ended (its text also streamed as `reasoning_content`). */
+  thinking_blocks?: ThinkingBlock[];
 }
 
 export interface ChunkChoice {

@@ -26,6 +26,7 @@ export type {
   ResultMetadata,
   SystemMessage,
   TextPart,
+  ThinkingBlock,
   ToolCall,
   ToolCallDelta,
   ToolChoice,

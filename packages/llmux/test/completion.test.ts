@@ -14,7 +14,9 @@ import {
   parseConfig,
   registerProvider,
   resolveModel,
+  runToolLoop,
   streamCompletion,
+  streamToolLoop,
 } from "../src/index.js";
 
 const messages = [{ role: "user" as const, content: "Hello" }];
@@ -73,6 +75,66 @@ describe("completion against a fake Anthropic server speaking the real wire form
     expect(result.llmux?.provider).toBe("anthropic");
     expect(result.llmux?.costUsd).toBeCloseTo((1000 * 3 + 100 * 15) / 1e6, 10);
     expect(completionCost(result)).toBe(result.llmux?.costUsd);
+  });
+
+  it("runs a tool loop with extended thinking: each tool-calling turn goes back with its signed thinking", async () => {
+    const weather = {
+      type: "function" as const,
+      function: {
+        name: "get_weather",
+        parameters: { type: "object", properties: { city: { type: "string" } } },
+      },
+    };
+    const toolset = {
+      tools: () => [weather],
+      call: async (call: { id: string }) => ({
+        role: "tool" as const,
+        tool_call_id: call.id,
+        content: "12°C, rain",
+      }),
+    };
+    const model = resolveModel("anthropic/claude-sonnet-4-0", { api_key: "k", api_base: fake.baseURL });
+    const request = {
+      max_completion_tokens: 2048,
+      providerOptions: { anthropic: { thinking: { type: "enabled", budget_tokens: 1024 } } },
+    };
+    for (const loop of ["runToolLoop", "streamToolLoop"] as const) {
+      fake.enqueue(
+        {
+          kind: "tool_calls",
+          reasoning: "Look up Oslo.",
+          calls: [{ name: "get_weather", arguments: { city: "Oslo" } }],
+        },
+        {
+          kind: "tool_calls",
+          reasoning: "Now Bergen.",
+          calls: [{ name: "get_weather", arguments: { city: "Bergen" } }],
+        },
+        { kind: "text", text: "Rain in both." },
+      );
+      const options = {
+        model,
+        toolset,
+        request,
+        messages: [{ role: "user" as const, content: "Oslo and Bergen?" }],
+      };
+      let text = "";
+      if (loop === "runToolLoop") text = (await runToolLoop(options)).text;
+      else
+        for await (const event of streamToolLoop(options))
+          if (event.type === "text-delta") text += event.text;
+      expect(text, loop).toBe("Rain in both.");
+      const last = fake.requests.at(-1)!.body as {
+        messages: { role: string; content: { type: string }[] }[];
+      };
+      const turns = last.messages
+        .filter((m) => m.role === "assistant")
+        .map((m) => m.content.map((b) => b.type));
+      expect(turns, loop).toEqual([
+        ["thinking", "tool_use"],
+        ["thinking", "tool_use"],
+      ]);
+    }
   });
 
   it("streams, with cost on the last chunk", async () => {

@@ -170,6 +170,9 @@ export function assistantMessageOf(result: ChatResult): AssistantMessage {
   const out: AssistantMessage = { role: "assistant", content: message.content ?? null };
   if (message.tool_calls && message.tool_calls.length > 0) out.tool_calls = message.tool_calls;
   if (message.reasoning_content) out.reasoning_content = message.reasoning_content;
+  // Signed reasoning (Anthropic extended thinking) must come back with a turn that called tools.
+  if (message.thinking_blocks && message.thinking_blocks.length > 0)
+    out.thinking_blocks = message.thinking_blocks;
   return out;
 }
 

@@ -9,6 +9,7 @@ import {
   LlmuxError,
   type Logger,
   silentLogger,
+  type ThinkingBlock,
   type ToolCall,
   type Warning,
 } from "@llmux/core";
@@ -193,10 +194,19 @@ export class AnthropicChatModel implements ChatModel {
     let text = "";
     let reasoning = "";
     const toolCalls: ToolCall[] = [];
+    const thinkingBlocks: ThinkingBlock[] = [];
     for (const block of response.content) {
       if (block.type === "text" && typeof block.text === "string") text += block.text;
-      else if (block.type === "thinking" && typeof block.thinking === "string") reasoning += block.thinking;
-      else if (block.type === "tool_use") {
+      else if (block.type === "thinking" && typeof block.thinking === "string") {
+        reasoning += block.thinking;
+        thinkingBlocks.push({
+          type: "thinking",
+          thinking: block.thinking,
+          ...(typeof block.signature === "string" ? { signature: block.signature } : {}),
+        });
+      } else if (block.type === "redacted_thinking" && typeof block.data === "string") {
+        thinkingBlocks.push({ type: "redacted_thinking", data: block.data });
+      } else if (block.type === "tool_use") {
         const b = block as { id: string; name: string; input: unknown };
         toolCalls.push({
           id: b.id,
@@ -211,6 +221,7 @@ export class AnthropicChatModel implements ChatModel {
     };
     if (toolCalls.length > 0) message.tool_calls = toolCalls;
     if (reasoning) message.reasoning_content = reasoning;
+    if (thinkingBlocks.length > 0) message.thinking_blocks = thinkingBlocks;
     const result: ChatResult = {
       id: response.id,
       object: "chat.completion",

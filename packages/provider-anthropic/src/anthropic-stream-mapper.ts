@@ -1,4 +1,11 @@
-import { type ChatChunk, type ChunkDelta, type FinishReason, LlmuxError, type Usage } from "@llmux/core";
+import {
+  type ChatChunk,
+  type ChunkDelta,
+  type FinishReason,
+  LlmuxError,
+  type ThinkingBlock,
+  type Usage,
+} from "@llmux/core";
 import type { ToolNames } from "./anthropic-prepare-tools.js";
 import { convertAnthropicUsage } from "./anthropic-usage.js";
 import type { AnthropicStreamEvent, AnthropicUsage } from "./anthropic-wire-types.js";
@@ -23,6 +30,8 @@ export class AnthropicStreamMapper {
   private started = false;
   private sawContent = false;
   private readonly toolBlocks = new Map<number, ToolBlock>();
+  /** Thinking blocks being streamed, by content block index; each is sent whole at its block stop. */
+  private readonly thinkingBlocks = new Map<number, ThinkingBlock>();
   private toolCount = 0;
   private usage: AnthropicUsage = {};
   private finishReason: FinishReason | null = null;
@@ -101,8 +110,14 @@ export class AnthropicStreamMapper {
         if (block.type === "text" && typeof block.text === "string" && block.text !== "") {
           return [this.chunk({ content: block.text })];
         }
-        if (block.type === "thinking" && typeof block.thinking === "string" && block.thinking !== "") {
-          return [this.chunk({ reasoning_content: block.thinking })];
+        if (block.type === "thinking") {
+          const thinking = typeof block.thinking === "string" ? block.thinking : "";
+          const signature = typeof block.signature === "string" ? block.signature : "";
+          this.thinkingBlocks.set(event.index, { type: "thinking", thinking, signature });
+          return thinking === "" ? [] : [this.chunk({ reasoning_content: thinking })];
+        }
+        if (block.type === "redacted_thinking" && typeof block.data === "string") {
+          this.thinkingBlocks.set(event.index, { type: "redacted_thinking", data: block.data });
         }
         return [];
       }
@@ -113,7 +128,14 @@ export class AnthropicStreamMapper {
           return delta.text === "" ? [] : [this.chunk({ content: delta.text })];
         }
         if (delta.type === "thinking_delta" && typeof delta.thinking === "string") {
+          const block = this.thinkingBlocks.get(event.index);
+          if (block?.type === "thinking") block.thinking += delta.thinking;
           return delta.thinking === "" ? [] : [this.chunk({ reasoning_content: delta.thinking })];
+        }
+        if (delta.type === "signature_delta" && typeof delta.signature === "string") {
+          const block = this.thinkingBlocks.get(event.index);
+          if (block?.type === "thinking") block.signature = (block.signature ?? "") + delta.signature;
+          return [];
         }
         if (delta.type === "input_json_delta" && typeof delta.partial_json === "string") {
           const tool = this.toolBlocks.get(event.index);
@@ -130,6 +152,12 @@ export class AnthropicStreamMapper {
         return [];
       }
       case "content_block_stop": {
+        const thinking = this.thinkingBlocks.get(event.index);
+        if (thinking) {
+          this.thinkingBlocks.delete(event.index);
+          if (thinking.type === "thinking" && !thinking.signature) delete thinking.signature;
+          return [this.chunk({ thinking_blocks: [thinking] })];
+        }
         const tool = this.toolBlocks.get(event.index);
         if (tool && !tool.argsSeen) {
           tool.argsSeen = true;

@@ -30,12 +30,18 @@ export interface AnthropicToolResultBlock {
   is_error?: boolean;
 }
 
+/** Extended thinking sent back in an assistant turn: exactly as the API returned it (signed). */
+export type AnthropicThinkingBlock =
+  | { type: "thinking"; thinking: string; signature: string }
+  | { type: "redacted_thinking"; data: string };
+
 export type AnthropicContentBlock =
   | AnthropicTextBlock
   | AnthropicImageBlock
   | AnthropicDocumentBlock
   | AnthropicToolUseBlock
-  | AnthropicToolResultBlock;
+  | AnthropicToolResultBlock
+  | AnthropicThinkingBlock;
 
 export interface AnthropicMessage {
   role: "user" | "assistant";

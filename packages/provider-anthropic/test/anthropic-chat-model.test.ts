@@ -257,6 +257,80 @@ describe("AnthropicChatModel against the fake Messages API", () => {
   });
 });
 
+describe("extended thinking across a tool loop", () => {
+  const thinking = { anthropic: { thinking: { type: "enabled", budget_tokens: 1024 } } };
+  const ask: ChatRequest = {
+    messages: [{ role: "user", content: "Weather in Oslo?" }],
+    tools: [weatherTool],
+    max_completion_tokens: 2048,
+    providerOptions: thinking,
+  };
+  const followUp = (assistant: ChatRequest["messages"][number], id: string): ChatRequest => ({
+    ...ask,
+    messages: [...ask.messages, assistant, { role: "tool", tool_call_id: id, content: "12°C, rain" }],
+  });
+
+  for (const mode of ["chat", "stream"] as const) {
+    it(`${mode}: the signed thinking block comes back with the turn that called the tool, as the API requires`, async () => {
+      server.enqueue(
+        {
+          kind: "tool_calls",
+          reasoning: "The user wants Oslo's weather; call the tool.",
+          calls: [{ name: "get_weather", arguments: { city: "Oslo" } }],
+        },
+        { kind: "text", text: "12°C and rain in Oslo." },
+      );
+      const first = mode === "chat" ? await model().chat(ask) : await accumulateStream(model().stream(ask));
+      const message = first.choices[0]!.message;
+      expect(message.reasoning_content).toBe("The user wants Oslo's weather; call the tool.");
+      expect(message.thinking_blocks).toEqual([
+        {
+          type: "thinking",
+          thinking: "The user wants Oslo's weather; call the tool.",
+          signature: expect.stringMatching(/^fake-sig-/),
+        },
+      ]);
+      const answer = await model().chat(followUp(message, message.tool_calls![0]!.id));
+      expect(answer.choices[0]!.message.content).toBe("12°C and rain in Oslo.");
+      const turn = (sent().messages as { content: { type: string; signature?: string }[] }[])[1]!;
+      expect(turn.content.map((b) => b.type)).toEqual(["thinking", "tool_use"]);
+      const issued = message.thinking_blocks![0] as { signature: string };
+      expect(turn.content[0]!.signature).toBe(issued.signature);
+    });
+  }
+
+  it("without the thinking blocks the API's 400 comes back typed, naming the requirement", async () => {
+    server.enqueue({
+      kind: "tool_calls",
+      reasoning: "Call the tool.",
+      calls: [{ name: "get_weather", arguments: { city: "Oslo" } }],
+    });
+    const message = (await model().chat(ask)).choices[0]!.message;
+    const { thinking_blocks: _dropped, ...withoutThinking } = message;
+    const error = await failure(model().chat(followUp(withoutThinking, message.tool_calls![0]!.id)));
+    expect(error.kind).toBe("bad_request");
+    expect(error.message).toContain("must start with a thinking block");
+  });
+
+  it("reasoning from another provider (no signature) is not sent as an Anthropic thinking block", async () => {
+    server.enqueue({ kind: "text", text: "ok" });
+    await model().chat({
+      messages: [
+        { role: "user", content: "hi" },
+        {
+          role: "assistant",
+          content: "hello",
+          reasoning_content: "from deepseek",
+          thinking_blocks: [{ type: "thinking", thinking: "from deepseek" }],
+        },
+        { role: "user", content: "again" },
+      ],
+    });
+    const turn = (sent().messages as { content: { type: string }[] }[])[1]!;
+    expect(turn.content.map((b) => b.type)).toEqual(["text"]);
+  });
+});
+
 describe("errors", () => {
   const ask = { messages: [{ role: "user" as const, content: "Hi" }] };
 

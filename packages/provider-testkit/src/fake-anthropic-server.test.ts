@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startFakeAnthropic, validateAnthropicRequest } from "./index.js";
+import { fakeThinkingSignature, startFakeAnthropic, validateAnthropicRequest } from "./index.js";
 
 const tool = (name: string) => ({ name, input_schema: { type: "object", properties: {} } });
 const valid = {
@@ -22,6 +22,22 @@ const valid = {
 describe("validateAnthropicRequest: what the Messages API rejects", () => {
   it("accepts a valid tool round trip", () => {
     expect(validateAnthropicRequest(valid)).toBeUndefined();
+  });
+
+  it("accepts a thinking tool round trip that sends the signed thinking block back first", () => {
+    const [ask, call, result] = valid.messages;
+    const signed = {
+      type: "thinking",
+      thinking: "Look it up.",
+      signature: fakeThinkingSignature("Look it up."),
+    };
+    const turn = { role: "assistant", content: [signed, ...(call!.content as object[])] };
+    const body = {
+      ...valid,
+      thinking: { type: "enabled", budget_tokens: 1024 },
+      messages: [ask, turn, result],
+    };
+    expect(validateAnthropicRequest(body)).toBeUndefined();
   });
 
   it.each([
@@ -97,6 +113,30 @@ describe("validateAnthropicRequest: what the Messages API rejects", () => {
       /Tool 'nope' not found/,
     ],
     ["temperature above 1", { ...valid, temperature: 1.5 }, /temperature/],
+    [
+      "with thinking enabled, a tool-calling turn sent back without its thinking block",
+      { ...valid, thinking: { type: "enabled", budget_tokens: 1024 } },
+      /messages.1.content.0.type: Expected `thinking` or `redacted_thinking`, but found `tool_use`/,
+    ],
+    [
+      "a thinking block whose text was changed after it was signed",
+      {
+        ...valid,
+        thinking: { type: "enabled", budget_tokens: 1024 },
+        messages: [
+          valid.messages[0],
+          {
+            role: "assistant",
+            content: [
+              { type: "thinking", thinking: "edited", signature: fakeThinkingSignature("original") },
+              ...(valid.messages[1]!.content as object[]),
+            ],
+          },
+          valid.messages[2],
+        ],
+      },
+      /Invalid `signature` in `thinking` block/,
+    ],
   ])("rejects %s", (_what, body, message) => {
     expect(validateAnthropicRequest(body)).toMatch(message);
   });

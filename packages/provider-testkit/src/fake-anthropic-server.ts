@@ -14,7 +14,7 @@ import type {
   ScriptedReply,
   ScriptedUsage,
 } from "./fake-provider-server.js";
-import { validateAnthropicRequest } from "./validate-anthropic-request.js";
+import { fakeThinkingSignature, validateAnthropicRequest } from "./validate-anthropic-request.js";
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -130,9 +130,13 @@ type ContentReply = Extract<ScriptedReply, { kind: "text" } | { kind: "tool_call
 
 function contentBlocks(reply: ContentReply): Json[] {
   const blocks: Json[] = [];
+  if (reply.reasoning)
+    blocks.push({
+      type: "thinking",
+      thinking: reply.reasoning,
+      signature: fakeThinkingSignature(reply.reasoning),
+    });
   if (reply.kind === "text") {
-    if (reply.reasoning)
-      blocks.push({ type: "thinking", thinking: reply.reasoning, signature: "c2lnbmF0dXJl" });
     blocks.push({ type: "text", text: reply.text });
     return blocks;
   }

@@ -46,7 +46,14 @@ export type ScriptedReply = ReplyTiming &
         usage?: ScriptedUsage;
         finishReason?: "stop" | "length" | "content_filter";
       }
-    | { kind: "tool_calls"; calls: ScriptedToolCall[]; text?: string; usage?: ScriptedUsage }
+    | {
+        kind: "tool_calls";
+        calls: ScriptedToolCall[];
+        text?: string;
+        /** Anthropic: a signed thinking block before the calls (extended thinking). */
+        reasoning?: string;
+        usage?: ScriptedUsage;
+      }
     | { kind: "error"; error: ScriptedError }
     | {
         kind: "fault";

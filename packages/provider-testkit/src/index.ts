@@ -26,7 +26,7 @@ export type {
 } from "./fake-provider-server.js";
 export type { SimulatedChatModel, SimulatedModelOptions } from "./simulated-chat-model.js";
 export { createSimulatedModel, SIMULATED_LABEL, SIMULATED_NOTICE } from "./simulated-chat-model.js";
-export { validateAnthropicRequest } from "./validate-anthropic-request.js";
+export { fakeThinkingSignature, validateAnthropicRequest } from "./validate-anthropic-request.js";
 export { validateBedrockRequest } from "./validate-bedrock-request.js";
 export { validateOllamaRequest } from "./validate-ollama-request.js";
 export type { OpenAIRequestProblem, ValidateOpenAIOptions } from "./validate-openai-request.js";

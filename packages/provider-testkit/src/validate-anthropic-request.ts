@@ -1,7 +1,20 @@
 // Checks a Messages API request the way api.anthropic.com does, so the fake rejects what the real
 // API rejects (400 invalid_request_error). Rules from the Messages API and tool-use docs.
 
+import { createHash } from "node:crypto";
+
 type Json = Record<string, unknown>;
+
+/**
+ * The signature the fake puts on a thinking block. Like the real API's, it binds the block's text:
+ * a block sent back with other text (or someone else's signature) is rejected.
+ */
+export function fakeThinkingSignature(thinking: string): string {
+  return `fake-sig-${createHash("sha256").update(thinking).digest("base64url").slice(0, 32)}`;
+}
+
+const THINKING_REQUIRED = (i: number, found: string) =>
+  `messages.${i}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${found}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block (preceeding the lastmost set of \`tool_use\` and \`tool_result\` blocks). We recommend you include thinking blocks from previous turns. To avoid this requirement, disable \`thinking\`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking`;
 
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 const TOOL_USE_ID = /^[a-zA-Z0-9_-]+$/;
@@ -85,10 +98,10 @@ export function validateAnthropicRequest(body: unknown): string | undefined {
       return "tool_choice: tool_choice may only be specified while providing tools.";
     }
   }
-  return validateMessages(body.messages);
+  return validateMessages(body.messages, isObject(body.thinking) && body.thinking.type === "enabled");
 }
 
-function validateMessages(messages: unknown): string | undefined {
+function validateMessages(messages: unknown, thinking: boolean): string | undefined {
   if (!Array.isArray(messages)) return "messages: Field required";
   if (messages.length === 0) return "messages: at least one message is required";
   let previousRole: string | undefined;
@@ -152,6 +165,19 @@ function validateMessages(messages: unknown): string | undefined {
     }
     previousRole = role;
   }
+  if (thinking) {
+    // The assistant turn of the last tool_use → tool_result exchange must open with its thinking.
+    for (let i = messages.length - 1; i > 0; i--) {
+      const m = messages[i] as Json;
+      const content = Array.isArray(m.content) ? (m.content as Json[]) : [];
+      if (m.role !== "user" || !content.some((b) => b.type === "tool_result")) continue;
+      const turn = (messages[i - 1] as Json).content;
+      const first = Array.isArray(turn) ? (turn[0] as Json | undefined) : { type: "text" };
+      if (first?.type !== "thinking" && first?.type !== "redacted_thinking")
+        return THINKING_REQUIRED(i - 1, String(first?.type ?? "text"));
+      break;
+    }
+  }
   return undefined;
 }
 
@@ -186,6 +212,17 @@ function validateBlock(block: Json, where: string, role: string): string | undef
       }
       return `${where}.${block.type}.source: Input tag '${String(source.type)}' found using 'type' does not match any of the expected tags: 'base64', 'url'`;
     }
+    case "thinking":
+      if (role !== "assistant") return `${where}: thinking blocks can only appear in assistant messages`;
+      if (typeof block.thinking !== "string") return `${where}.thinking.thinking: Field required`;
+      if (typeof block.signature !== "string") return `${where}.thinking.signature: Field required`;
+      if (block.signature !== fakeThinkingSignature(block.thinking))
+        return `${where}: Invalid \`signature\` in \`thinking\` block`;
+      return undefined;
+    case "redacted_thinking":
+      if (role !== "assistant")
+        return `${where}: redacted_thinking blocks can only appear in assistant messages`;
+      return typeof block.data === "string" ? undefined : `${where}.redacted_thinking.data: Field required`;
     case "tool_use":
       if (role !== "assistant") return `${where}: tool_use blocks can only appear in assistant messages`;
       if (typeof block.id !== "string" || !TOOL_USE_ID.test(block.id)) {

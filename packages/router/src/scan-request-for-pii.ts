@@ -21,6 +21,8 @@ function* outgoingTexts(request: ChatRequest): Generator<[string, string]> {
       for (const call of m.tool_calls ?? [])
         yield [`messages[${i}].tool_calls (${call.function.name} arguments)`, call.function.arguments];
       if (m.reasoning_content) yield [`messages[${i}] (reasoning)`, m.reasoning_content];
+      for (const b of m.thinking_blocks ?? [])
+        if (b.type === "thinking") yield [`messages[${i}] (thinking)`, b.thinking];
     }
   }
 }
@@ -58,7 +60,7 @@ export function redactRequest(
           ? m.content.map((p) => (p.type === "text" ? { ...p, text: mask(p.text) } : p))
           : m.content;
     if (m.role === "assistant") {
-      return {
+      const out: ChatMessage = {
         ...m,
         content: content as typeof m.content,
         tool_calls: m.tool_calls?.map((c) => ({
@@ -66,6 +68,14 @@ export function redactRequest(
           function: { ...c.function, arguments: mask(c.function.arguments) },
         })),
       };
+      if (m.reasoning_content) out.reasoning_content = mask(m.reasoning_content);
+      // A signed thinking block cannot be masked (the signature covers its text): one that carries
+      // personal data is left out; the provider may then refuse the turn, which is the safe failure.
+      if (m.thinking_blocks)
+        out.thinking_blocks = m.thinking_blocks.filter(
+          (b) => b.type !== "thinking" || detectPii(b.thinking, options).length === 0,
+        );
+      return out;
     }
     return { ...m, content } as ChatMessage;
   });

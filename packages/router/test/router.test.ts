@@ -339,6 +339,47 @@ describe("compliance routing", () => {
     expect(getDecisionTrace(r)?.attempts[0]?.redacted).toBe(true);
   });
 
+  it("sees personal data in reasoning and thinking blocks; redact mode masks reasoning and leaves out signed thinking it cannot mask", async () => {
+    const history = (where: "reasoning" | "thinking"): ChatMessage[] => [
+      ...user("Who asked?"),
+      {
+        role: "assistant",
+        content: "A customer.",
+        ...(where === "reasoning"
+          ? { reasoning_content: "The sender was carol@example.com." }
+          : {
+              thinking_blocks: [
+                { type: "thinking", thinking: "The sender was carol@example.com.", signature: "sig-a" },
+                { type: "thinking", thinking: "Answer briefly.", signature: "sig-b" },
+                { type: "redacted_thinking", data: "opaque" },
+              ],
+            }),
+      },
+      ...user("Thanks"),
+    ];
+    for (const where of ["reasoning", "thinking"] as const) {
+      const { cloud, router } = setup();
+      const r = await router.chat({ model: "main", messages: history(where) });
+      expect(r.llmux?.deployment, where).toBe("local");
+      expect(getDecisionTrace(r)?.steps[0]?.evidence, where).toBe(`email in messages[1] (${where})`);
+      expect(cloud.requests).toHaveLength(0);
+    }
+    for (const where of ["reasoning", "thinking"] as const) {
+      const { cloud, router } = setup("redact");
+      await router.chat({ model: "main", messages: history(where) });
+      const sent = JSON.stringify(cloud.requests[0]);
+      expect(sent, where).not.toContain("carol@example.com");
+      if (where === "reasoning") expect(sent).toContain("The sender was [EMAIL_1].");
+      else {
+        const assistant = cloud.requests[0]!.messages[1] as { thinking_blocks: { type: string }[] };
+        expect(assistant.thinking_blocks).toEqual([
+          { type: "thinking", thinking: "Answer briefly.", signature: "sig-b" },
+          { type: "redacted_thinking", data: "opaque" },
+        ]);
+      }
+    }
+  });
+
   it("redact mode restores PII in streamed text too", async () => {
     const { router } = setup("redact");
     const r = await accumulateStream(
