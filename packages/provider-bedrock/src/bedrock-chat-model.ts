@@ -16,6 +16,7 @@ import {
   type FinishReason,
   generateId,
   LlmuxError,
+  type ThinkingBlock,
   type ToolCall,
   type Warning,
 } from "@llmux/core";
@@ -30,6 +31,10 @@ import type {
 } from "./bedrock-wire-types.js";
 import { convertToBedrockMessages } from "./convert-to-bedrock-messages.js";
 import { mapBedrockStopReason } from "./map-bedrock-stop-reason.js";
+
+/** Redacted reasoning arrives as bytes; messages carry it as base64 text. */
+const base64 = (bytes: Uint8Array | string): string =>
+  typeof bytes === "string" ? bytes : Buffer.from(bytes).toString("base64");
 
 export interface BedrockChatModelConfig {
   /** AWS region; default from the standard chain (`AWS_REGION`, config files). */
@@ -171,6 +176,7 @@ export class BedrockChatModel implements ChatModel {
     let text = "";
     let reasoning = "";
     const toolCalls: ToolCall[] = [];
+    const thinkingBlocks: ThinkingBlock[] = [];
     for (const block of blocks) {
       if (typeof block.text === "string") text += block.text;
       else if (block.toolUse) {
@@ -182,8 +188,16 @@ export class BedrockChatModel implements ChatModel {
             arguments: JSON.stringify(block.toolUse.input ?? {}),
           },
         });
-      } else if (block.reasoningContent?.reasoningText?.text)
-        reasoning += block.reasoningContent.reasoningText.text;
+      } else if (block.reasoningContent?.reasoningText) {
+        const { text: thinking = "", signature } = block.reasoningContent.reasoningText;
+        reasoning += thinking;
+        thinkingBlocks.push({ type: "thinking", thinking, ...(signature ? { signature } : {}) });
+      } else if (block.reasoningContent?.redactedContent) {
+        thinkingBlocks.push({
+          type: "redacted_thinking",
+          data: base64(block.reasoningContent.redactedContent),
+        });
+      }
     }
     const message: ChatResult["choices"][number]["message"] = {
       role: "assistant",
@@ -191,6 +205,7 @@ export class BedrockChatModel implements ChatModel {
     };
     if (toolCalls.length > 0) message.tool_calls = toolCalls;
     if (reasoning) message.reasoning_content = reasoning;
+    if (thinkingBlocks.length > 0) message.thinking_blocks = thinkingBlocks;
     const result: ChatResult = {
       id: output.$metadata?.requestId ? `bedrock-${output.$metadata.requestId}` : generateId("chatcmpl"),
       object: "chat.completion",
@@ -221,6 +236,7 @@ export class BedrockChatModel implements ChatModel {
       choices: [{ index: 0, delta, finish_reason: finish }],
     });
     const toolBlocks = new Map<number, { toolIndex: number; argsSeen: boolean }>();
+    const reasoningBlocks = new Map<number, ThinkingBlock>();
     let toolCount = 0;
     let started = false;
     let stopped = false;
@@ -280,9 +296,23 @@ export class BedrockChatModel implements ChatModel {
             const index = event.contentBlockDelta.contentBlockIndex ?? 0;
             const delta = event.contentBlockDelta.delta ?? {};
             if (typeof delta.text === "string" && delta.text !== "") yield chunk({ content: delta.text });
-            else if (delta.reasoningContent?.text)
-              yield chunk({ reasoning_content: delta.reasoningContent.text });
-            else if (delta.toolUse) {
+            else if (delta.reasoningContent) {
+              // Reasoning streams as text pieces, then its signature (or arrives redacted); the
+              // whole block goes out at contentBlockStop.
+              const r = delta.reasoningContent;
+              let block = reasoningBlocks.get(index);
+              if (!block) {
+                block = r.redactedContent
+                  ? { type: "redacted_thinking", data: "" }
+                  : { type: "thinking", thinking: "", signature: "" };
+                reasoningBlocks.set(index, block);
+              }
+              if (block.type === "thinking") {
+                if (r.text) block.thinking += r.text;
+                if (r.signature) block.signature = (block.signature ?? "") + r.signature;
+              } else if (r.redactedContent) block.data += base64(r.redactedContent);
+              if (r.text) yield chunk({ reasoning_content: r.text });
+            } else if (delta.toolUse) {
               const tool = toolBlocks.get(index);
               if (!tool) {
                 throw new LlmuxError({
@@ -300,6 +330,13 @@ export class BedrockChatModel implements ChatModel {
               }
             }
           } else if (event.contentBlockStop) {
+            const reasoningBlock = reasoningBlocks.get(event.contentBlockStop.contentBlockIndex ?? 0);
+            if (reasoningBlock) {
+              reasoningBlocks.delete(event.contentBlockStop.contentBlockIndex ?? 0);
+              if (reasoningBlock.type === "thinking" && !reasoningBlock.signature)
+                delete reasoningBlock.signature;
+              yield chunk({ thinking_blocks: [reasoningBlock] });
+            }
             const tool = toolBlocks.get(event.contentBlockStop.contentBlockIndex ?? 0);
             if (tool && !tool.argsSeen) {
               tool.argsSeen = true;

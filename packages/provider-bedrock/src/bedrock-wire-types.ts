@@ -3,6 +3,11 @@
 
 export type BedrockContentBlock =
   | { text: string }
+  | {
+      reasoningContent:
+        | { reasoningText: { text: string; signature: string } }
+        | { redactedContent: Uint8Array };
+    }
   | { image: { format: "png" | "jpeg" | "gif" | "webp"; source: { bytes: Uint8Array } } }
   | { toolUse: { toolUseId: string; name: string; input: unknown } }
   | {
@@ -60,7 +65,10 @@ export interface BedrockConverseOutput {
       content?: Array<{
         text?: string;
         toolUse?: { toolUseId?: string; name?: string; input?: unknown };
-        reasoningContent?: { reasoningText?: { text?: string } };
+        reasoningContent?: {
+          reasoningText?: { text?: string; signature?: string };
+          redactedContent?: Uint8Array;
+        };
       }>;
     };
   };
@@ -78,7 +86,11 @@ export interface BedrockStreamEvent {
   };
   contentBlockDelta?: {
     contentBlockIndex?: number;
-    delta?: { text?: string; toolUse?: { input?: string }; reasoningContent?: { text?: string } };
+    delta?: {
+      text?: string;
+      toolUse?: { input?: string };
+      reasoningContent?: { text?: string; signature?: string; redactedContent?: Uint8Array };
+    };
   };
   contentBlockStop?: { contentBlockIndex?: number };
   messageStop?: { stopReason?: string };

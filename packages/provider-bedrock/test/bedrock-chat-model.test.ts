@@ -190,6 +190,61 @@ describe("BedrockChatModel against the fake Bedrock runtime", () => {
   });
 });
 
+describe("Claude's extended thinking across a tool loop", () => {
+  const ask: ChatRequest = {
+    messages: [{ role: "user", content: "Weather in Oslo?" }],
+    tools: [weatherTool],
+    providerOptions: {
+      bedrock: { additionalModelRequestFields: { thinking: { type: "enabled", budget_tokens: 1024 } } },
+    },
+  };
+  const followUp = (assistant: ChatRequest["messages"][number], id: string): ChatRequest => ({
+    ...ask,
+    messages: [...ask.messages, assistant, { role: "tool", tool_call_id: id, content: "12°C, rain" }],
+  });
+  const claude = () => model("us.anthropic.claude-sonnet-4-20250514-v1:0");
+
+  for (const mode of ["chat", "stream"] as const) {
+    it(`${mode}: the signed reasoning block comes back first in the turn that called the tool`, async () => {
+      server.enqueue(
+        {
+          kind: "tool_calls",
+          reasoning: "Oslo's weather: call the tool.",
+          calls: [{ name: "get_weather", arguments: { city: "Oslo" } }],
+        },
+        { kind: "text", text: "12°C and rain." },
+      );
+      const first = mode === "chat" ? await claude().chat(ask) : await accumulateStream(claude().stream(ask));
+      const message = first.choices[0]!.message;
+      expect(message.reasoning_content).toBe("Oslo's weather: call the tool.");
+      expect(message.thinking_blocks).toEqual([
+        {
+          type: "thinking",
+          thinking: "Oslo's weather: call the tool.",
+          signature: expect.stringMatching(/^fake-sig-/),
+        },
+      ]);
+      const answer = await claude().chat(followUp(message, message.tool_calls![0]!.id));
+      expect(answer.choices[0]!.message.content).toBe("12°C and rain.");
+      const turn = (sent().messages as { content: Record<string, unknown>[] }[])[1]!;
+      expect(turn.content.map((b) => Object.keys(b)[0])).toEqual(["reasoningContent", "toolUse"]);
+    });
+  }
+
+  it("without the reasoning block the model's error comes back typed, naming the requirement", async () => {
+    server.enqueue({
+      kind: "tool_calls",
+      reasoning: "Call the tool.",
+      calls: [{ name: "get_weather", arguments: { city: "Oslo" } }],
+    });
+    const message = (await claude().chat(ask)).choices[0]!.message;
+    const { thinking_blocks: _dropped, ...withoutThinking } = message;
+    const error = await failure(claude().chat(followUp(withoutThinking, message.tool_calls![0]!.id)));
+    expect(error.kind).toBe("bad_request");
+    expect(error.message).toContain("must start with a thinking block");
+  });
+});
+
 describe("errors", () => {
   const ask = { messages: [{ role: "user" as const, content: "Hi" }] };
 

@@ -15,6 +15,7 @@ import type {
   ScriptedError,
   ScriptedReply,
 } from "./fake-provider-server.js";
+import { fakeThinkingSignature } from "./validate-anthropic-request.js";
 import { validateBedrockRequest } from "./validate-bedrock-request.js";
 
 type Json = Record<string, unknown>;
@@ -158,9 +159,13 @@ function stopReason(reply: ContentReply): string {
 
 function blocks(reply: ContentReply): Json[] {
   const out: Json[] = [];
+  if (reply.reasoning)
+    out.push({
+      reasoningContent: {
+        reasoningText: { text: reply.reasoning, signature: fakeThinkingSignature(reply.reasoning) },
+      },
+    });
   if (reply.kind === "text") {
-    if (reply.reasoning)
-      out.push({ reasoningContent: { reasoningText: { text: reply.reasoning, signature: "c2ln" } } });
     out.push({ text: reply.text });
     return out;
   }
@@ -194,8 +199,8 @@ export function renderBedrockStream(reply: ContentReply): WireResponse {
       for (const text of splitForStream(block.text))
         frames.push(bedrockEventFrame("contentBlockDelta", { contentBlockIndex, delta: { text } }));
     } else if (isObject(block.reasoningContent)) {
-      const text = String((block.reasoningContent.reasoningText as Json).text);
-      for (const piece of splitForStream(text)) {
+      const { text, signature } = block.reasoningContent.reasoningText as Json;
+      for (const piece of splitForStream(String(text))) {
         frames.push(
           bedrockEventFrame("contentBlockDelta", {
             contentBlockIndex,
@@ -203,6 +208,12 @@ export function renderBedrockStream(reply: ContentReply): WireResponse {
           }),
         );
       }
+      frames.push(
+        bedrockEventFrame("contentBlockDelta", {
+          contentBlockIndex,
+          delta: { reasoningContent: { signature } },
+        }),
+      );
     } else if (isObject(block.toolUse)) {
       const use = block.toolUse;
       frames.push(

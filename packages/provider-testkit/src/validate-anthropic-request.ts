@@ -13,7 +13,8 @@ export function fakeThinkingSignature(thinking: string): string {
   return `fake-sig-${createHash("sha256").update(thinking).digest("base64url").slice(0, 32)}`;
 }
 
-const THINKING_REQUIRED = (i: number, found: string) =>
+/** The API's message when a tool-calling turn comes back without its thinking (Claude on Bedrock passes it through). */
+export const thinkingRequiredMessage = (i: number, found: string): string =>
   `messages.${i}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${found}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block (preceeding the lastmost set of \`tool_use\` and \`tool_result\` blocks). We recommend you include thinking blocks from previous turns. To avoid this requirement, disable \`thinking\`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking`;
 
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -174,7 +175,7 @@ function validateMessages(messages: unknown, thinking: boolean): string | undefi
       const turn = (messages[i - 1] as Json).content;
       const first = Array.isArray(turn) ? (turn[0] as Json | undefined) : { type: "text" };
       if (first?.type !== "thinking" && first?.type !== "redacted_thinking")
-        return THINKING_REQUIRED(i - 1, String(first?.type ?? "text"));
+        return thinkingRequiredMessage(i - 1, String(first?.type ?? "text"));
       break;
     }
   }

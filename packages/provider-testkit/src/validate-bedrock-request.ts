@@ -1,6 +1,8 @@
 // Checks a Converse / ConverseStream request body the way Bedrock does, so the fake rejects what the
 // real service rejects (400 ValidationException). Rules from the Converse API reference.
 
+import { fakeThinkingSignature, thinkingRequiredMessage } from "./validate-anthropic-request.js";
+
 type Json = Record<string, unknown>;
 
 const IDENTIFIER = /^[a-zA-Z0-9_-]+$/;
@@ -110,7 +112,41 @@ export function validateBedrockRequest(body: unknown): string | undefined {
       );
     }
   }
-  return validateMessages(body.messages, toolConfig !== undefined);
+  const problem = validateMessages(body.messages, toolConfig !== undefined);
+  if (problem) return problem;
+  const extra = body.additionalModelRequestFields;
+  const thinking = isObject(extra) && isObject(extra.thinking) && extra.thinking.type === "enabled";
+  return validateReasoning(body.messages as Json[], thinking);
+}
+
+/**
+ * Claude on Bedrock with thinking on: signed reasoning must come back unchanged, and the assistant
+ * turn of the last toolUse → toolResult exchange must open with it (the model's error, passed through).
+ */
+function validateReasoning(messages: Json[], thinking: boolean): string | undefined {
+  for (let i = 0; i < messages.length; i++) {
+    const content = Array.isArray(messages[i]!.content) ? (messages[i]!.content as Json[]) : [];
+    for (let j = 0; j < content.length; j++) {
+      const r = content[j]!.reasoningContent;
+      if (!isObject(r) || !isObject(r.reasoningText)) continue;
+      const { text, signature } = r.reasoningText as Json;
+      if (typeof text !== "string" || signature !== fakeThinkingSignature(text))
+        return `The model returned the following errors: messages.${i}.content.${j}: Invalid \`signature\` in \`thinking\` block`;
+    }
+  }
+  if (!thinking) return undefined;
+  for (let i = messages.length - 1; i > 0; i--) {
+    const content = Array.isArray(messages[i]!.content) ? (messages[i]!.content as Json[]) : [];
+    if (messages[i]!.role !== "user" || !content.some((b) => isObject(b.toolResult))) continue;
+    const turn = messages[i - 1]!.content;
+    const first = Array.isArray(turn) ? (turn[0] as Json | undefined) : undefined;
+    if (!isObject(first?.reasoningContent)) {
+      const found = first && isObject(first.toolUse) ? "tool_use" : "text";
+      return `The model returned the following errors: ${thinkingRequiredMessage(i - 1, found)}`;
+    }
+    break;
+  }
+  return undefined;
 }
 
 function validateMessages(messages: unknown, hasToolConfig: boolean): string | undefined {
