@@ -56,5 +56,7 @@ export { contentToText, parseDataUrl } from "./message-content.js";
 export type { ModelId } from "./model-id.js";
 export { formatModelId, parseModelId } from "./model-id.js";
 export { resultToChunks } from "./result-to-chunks.js";
+export type { SignedThinkingBlock } from "./thinking-blocks.js";
+export { signedThinkingBlocks } from "./thinking-blocks.js";
 export type { RawUsage, UsageBreakdown } from "./usage.js";
 export { addUsage, normalizeUsage, usageBreakdown } from "./usage.js";

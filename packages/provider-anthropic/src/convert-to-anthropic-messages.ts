@@ -3,6 +3,7 @@ import {
   type ContentPart,
   LlmuxError,
   parseDataUrl,
+  signedThinkingBlocks,
   type TextPart,
   type Warning,
 } from "@llmux/core";
@@ -149,18 +150,7 @@ export function convertToAnthropicMessages(
         // Signed thinking goes first, as the API returned it: with extended thinking on, a turn
         // that called tools must come back with its thinking blocks or the API answers 400.
         // Unsigned reasoning (another provider's) cannot be verified by Anthropic and stays out.
-        const blocks: AnthropicContentBlock[] = [];
-        for (const b of Array.isArray(message.thinking_blocks) ? message.thinking_blocks : []) {
-          if (
-            b?.type === "thinking" &&
-            typeof b.thinking === "string" &&
-            typeof b.signature === "string" &&
-            b.signature
-          )
-            blocks.push({ type: "thinking", thinking: b.thinking, signature: b.signature });
-          else if (b?.type === "redacted_thinking" && typeof b.data === "string")
-            blocks.push({ type: "redacted_thinking", data: b.data });
-        }
+        const blocks: AnthropicContentBlock[] = signedThinkingBlocks(message);
         if (message.content !== null && message.content !== undefined)
           blocks.push(...partsToBlocks(message.content, `${param}.content`, warnings));
         (message.tool_calls ?? []).forEach((call, j) => {

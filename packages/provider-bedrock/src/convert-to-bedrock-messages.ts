@@ -3,6 +3,7 @@ import {
   type ContentPart,
   LlmuxError,
   parseDataUrl,
+  signedThinkingBlocks,
   type TextPart,
   type Warning,
 } from "@llmux/core";
@@ -119,20 +120,11 @@ export function convertToBedrockMessages(
       case "assistant": {
         // Signed reasoning first, unchanged: Claude with thinking on requires it back with a
         // tool-calling turn. Unsigned reasoning (another provider's) is not sent.
-        const blocks: BedrockContentBlock[] = [];
-        for (const b of Array.isArray(message.thinking_blocks) ? message.thinking_blocks : []) {
-          if (
-            b?.type === "thinking" &&
-            typeof b.thinking === "string" &&
-            typeof b.signature === "string" &&
-            b.signature
-          )
-            blocks.push({
-              reasoningContent: { reasoningText: { text: b.thinking, signature: b.signature } },
-            });
-          else if (b?.type === "redacted_thinking" && typeof b.data === "string")
-            blocks.push({ reasoningContent: { redactedContent: Buffer.from(b.data, "base64") } });
-        }
+        const blocks: BedrockContentBlock[] = signedThinkingBlocks(message).map((b) =>
+          b.type === "thinking"
+            ? { reasoningContent: { reasoningText: { text: b.thinking, signature: b.signature } } }
+            : { reasoningContent: { redactedContent: Buffer.from(b.data, "base64") } },
+        );
         blocks.push(...blocksOf(message.content, `${param}.content`, warnings));
         (message.tool_calls ?? []).forEach((call, j) => {
           const where = `${param}.tool_calls[${j}]`;
