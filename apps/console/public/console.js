@@ -212,8 +212,6 @@ function live() {
   });
 }
 
-const STATUS_TEXT = { ok: "ok", changed: "changed", quarantined: "quarantined" };
-
 async function loadTools(refresh = false) {
   const box = $("#tools");
   let servers;
@@ -276,12 +274,12 @@ async function loadTools(refresh = false) {
                               el(
                                 "summary",
                                 {},
-                                el("span", { class: `tag ${p.status}`, text: STATUS_TEXT[p.status] }),
+                                el("span", { class: `tag ${p.status}`, text: p.status }),
                                 p.status === "changed" ? ` ${p.notes.length}` : null,
                               ),
                               el("ul", { class: "notes" }, ...p.notes.map((n) => el("li", { text: n }))),
                             )
-                          : el("span", { class: `tag ${p.status}`, text: STATUS_TEXT[p.status] }),
+                          : el("span", { class: `tag ${p.status}`, text: p.status }),
                       );
                     }),
                   ),

@@ -443,7 +443,6 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   app.post("/v1/chat/completions", async (req, reply) => {
     const started = performance.now();
-    const startedAt = Date.now();
     const { key } = authenticate(req);
     const { request, stream } = validateChatRequest(req.body);
     const served = modelList();
@@ -486,7 +485,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       const cost = meta?.costUsd;
       const record: RequestRecord = {
         id: req.id,
-        time: startedAt,
+        time: Math.round(performance.timeOrigin + started), // when it arrived, on the wall clock
         model: request.model,
         deployment: meta?.deployment ?? null,
         provider: meta?.provider ?? null,

@@ -33,8 +33,7 @@ import { convertToBedrockMessages } from "./convert-to-bedrock-messages.js";
 import { mapBedrockStopReason } from "./map-bedrock-stop-reason.js";
 
 /** Redacted reasoning arrives as bytes; messages carry it as base64 text. */
-const base64 = (bytes: Uint8Array | string): string =>
-  typeof bytes === "string" ? bytes : Buffer.from(bytes).toString("base64");
+const base64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64");
 
 export interface BedrockChatModelConfig {
   /** AWS region; default from the standard chain (`AWS_REGION`, config files). */
