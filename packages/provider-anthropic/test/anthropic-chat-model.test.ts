@@ -297,6 +297,29 @@ describe("extended thinking across a tool loop", () => {
       const issued = message.thinking_blocks![0] as { signature: string };
       expect(turn.content[0]!.signature).toBe(issued.signature);
     });
+    it(`${mode}: a redacted (encrypted) thinking block comes back as it was sent, after the signed one`, async () => {
+      const data = Buffer.from("encrypted reasoning").toString("base64");
+      server.enqueue(
+        {
+          kind: "tool_calls",
+          reasoning: "Call the tool.",
+          redactedReasoning: data,
+          calls: [{ name: "get_weather", arguments: { city: "Oslo" } }],
+        },
+        { kind: "text", text: "Rain." },
+      );
+      const first = mode === "chat" ? await model().chat(ask) : await accumulateStream(model().stream(ask));
+      const message = first.choices[0]!.message;
+      expect(message.thinking_blocks).toEqual([
+        { type: "thinking", thinking: "Call the tool.", signature: expect.stringMatching(/^fake-sig-/) },
+        { type: "redacted_thinking", data },
+      ]);
+      expect(message.reasoning_content).toBe("Call the tool."); // encrypted reasoning is not text
+      await model().chat(followUp(message, message.tool_calls![0]!.id));
+      const turn = (sent().messages as { content: { type: string; data?: string }[] }[])[1]!;
+      expect(turn.content.map((b) => b.type)).toEqual(["thinking", "redacted_thinking", "tool_use"]);
+      expect(turn.content[1]!.data).toBe(data);
+    });
   }
 
   it("without the thinking blocks the API's 400 comes back typed, naming the requirement", async () => {

@@ -229,6 +229,32 @@ describe("Claude's extended thinking across a tool loop", () => {
       const turn = (sent().messages as { content: Record<string, unknown>[] }[])[1]!;
       expect(turn.content.map((b) => Object.keys(b)[0])).toEqual(["reasoningContent", "toolUse"]);
     });
+    it(`${mode}: redacted (encrypted) reasoning comes back as the bytes it arrived as`, async () => {
+      const data = Buffer.from("encrypted reasoning").toString("base64");
+      server.enqueue(
+        {
+          kind: "tool_calls",
+          reasoning: "Call the tool.",
+          redactedReasoning: data,
+          calls: [{ name: "get_weather", arguments: { city: "Oslo" } }],
+        },
+        { kind: "text", text: "Rain." },
+      );
+      const first = mode === "chat" ? await claude().chat(ask) : await accumulateStream(claude().stream(ask));
+      const message = first.choices[0]!.message;
+      expect(message.thinking_blocks).toEqual([
+        { type: "thinking", thinking: "Call the tool.", signature: expect.stringMatching(/^fake-sig-/) },
+        { type: "redacted_thinking", data },
+      ]);
+      await claude().chat(followUp(message, message.tool_calls![0]!.id));
+      const turn = (sent().messages as { content: Record<string, { redactedContent?: string }>[] }[])[1]!;
+      expect(turn.content.map((b) => Object.keys(b)[0])).toEqual([
+        "reasoningContent",
+        "reasoningContent",
+        "toolUse",
+      ]);
+      expect(turn.content[1]!.reasoningContent).toEqual({ redactedContent: data });
+    });
   }
 
   it("without the reasoning block the model's error comes back typed, naming the requirement", async () => {

@@ -2,7 +2,11 @@
 // SDK's per-call machinery. The wire is the one the SDK speaks (same path, headers, body, SSE)
 // and errors come out as the same `LlmuxError`s; the provider tests run over both transports. It
 // exists for gateways, where calls are many and cheap and every microsecond per call counts, and
-// it hands a stream's events over in batches, one per network read.
+// it hands a stream's events over in batches, one per network read. Responses are read through
+// undici's handler API (`dispatch`), not its `request` API: no Readable stream per response, whose
+// machinery (ticks, events, buffering) cost more per call than the rest of the transport together.
+
+import type { IncomingHttpHeaders } from "node:http";
 import { classifyHttpError, LlmuxError } from "@llmux/core";
 import { createParser } from "eventsource-parser";
 import { type Dispatcher, Pool, errors as undiciErrors } from "undici";
@@ -40,10 +44,125 @@ function timeoutError(error: unknown, who: CallContext["who"]): LlmuxError | und
 }
 
 /** An error event inside a 200 stream, read the way the SDK reads it (Groq puts the status in it). */
-function streamError(payload: Json, headers: Dispatcher.ResponseData["headers"], who: CallContext["who"]) {
+function streamError(payload: Json, headers: IncomingHttpHeaders, who: CallContext["who"]) {
   const inner = isObject(payload.error) ? payload.error : { message: String(payload.error) };
   const status = typeof inner.status_code === "number" ? inner.status_code : 500;
   return classifyHttpError({ status, headers, body: { error: inner }, ...who });
+}
+
+const PAUSE_AT = 256 * 1024; // a stream's unread bytes beyond which the connection is paused
+
+/**
+ * One call's response, as undici delivers it to a dispatch handler: the status and headers, then
+ * the body as buffers. JSON bodies are collected whole; a stream's are handed over as they come,
+ * everything that arrived since the last read at once, and the connection is paused while a slow
+ * reader has more than `PAUSE_AT` bytes waiting.
+ */
+class ResponseReader implements Dispatcher.DispatchHandler {
+  status = 0;
+  headers: IncomingHttpHeaders = {};
+  private controller: Dispatcher.DispatchController | undefined;
+  private parts: Buffer[] = [];
+  private size = 0;
+  private ended = false;
+  private failure: Error | undefined;
+  // Whoever waits: for the headers, for the end (JSON), or for more data (streams).
+  private wake: { resolve: () => void; reject: (e: Error) => void } | undefined;
+  private headersSeen = false;
+
+  constructor(private readonly signal: AbortSignal | undefined) {}
+
+  private readonly onAbort = () => this.controller?.abort(this.signal?.reason ?? new Error("aborted"));
+
+  private settle(error?: Error): void {
+    const waiter = this.wake;
+    this.wake = undefined;
+    if (waiter) error ? waiter.reject(error) : waiter.resolve();
+  }
+
+  private wait(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.wake = { resolve, reject };
+    });
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    const signal = this.signal;
+    if (!signal) return;
+    if (signal.aborted) controller.abort(signal.reason);
+    else signal.addEventListener("abort", this.onAbort, { once: true });
+  }
+
+  onResponseStart(_c: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
+    if (status < 200) return; // 1xx: the real answer follows
+    this.status = status;
+    this.headers = headers;
+    this.headersSeen = true;
+    this.settle();
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.parts.push(chunk);
+    this.size += chunk.length;
+    if (this.size > PAUSE_AT && this.wake === undefined) controller.pause();
+    this.settle();
+  }
+
+  onResponseEnd(): void {
+    this.ended = true;
+    this.signal?.removeEventListener("abort", this.onAbort);
+    this.settle();
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, error: Error): void {
+    this.failure = error;
+    this.signal?.removeEventListener("abort", this.onAbort);
+    this.settle(error);
+  }
+
+  /** Resolves once the status and headers are in. */
+  async response(): Promise<void> {
+    while (!this.headersSeen) {
+      if (this.failure) throw this.failure;
+      await this.wait();
+    }
+  }
+
+  /** The whole body. */
+  async text(): Promise<string> {
+    while (!this.ended) {
+      if (this.failure) throw this.failure;
+      if (this.controller?.paused) this.controller.resume();
+      await this.wait();
+    }
+    const text =
+      this.parts.length === 1 ? this.parts[0]!.toString("utf8") : Buffer.concat(this.parts).toString("utf8");
+    this.parts = [];
+    return text;
+  }
+
+  /** What arrived since the last read (waiting for something if nothing did), or undefined at the end. */
+  async read(): Promise<Buffer | undefined> {
+    while (this.parts.length === 0) {
+      if (this.failure) throw this.failure;
+      if (this.ended) return undefined;
+      if (this.controller?.paused) this.controller.resume();
+      await this.wait();
+    }
+    const parts = this.parts;
+    this.parts = [];
+    this.size = 0;
+    if (this.controller?.paused) this.controller.resume();
+    return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  }
+
+  /** Stops the response if it is still coming (a reader that stops early, or a failure). */
+  close(): void {
+    if (this.ended || this.failure) return;
+    this.signal?.removeEventListener("abort", this.onAbort);
+    this.controller?.abort(new Error("the reader closed the response"));
+  }
 }
 
 /** Sends Chat Completions requests over one keep-alive connection pool. */
@@ -83,38 +202,38 @@ export class OpenAIHttpTransport {
     };
   }
 
-  private async send(body: Json, call: CallContext, kind: "json" | "sse"): Promise<Dispatcher.ResponseData> {
-    const response = await this.dispatcher.request({
-      origin: this.origin,
-      path: this.path,
-      method: "POST",
-      headers: call.headers ? { ...this.headers[kind], ...call.headers } : this.headers[kind],
-      body: JSON.stringify(body),
-      signal: call.signal,
-    });
-    if (response.statusCode >= 400) {
-      const text = await response.body.text().catch(() => "");
+  /** Sends the request; resolves once the headers of a successful answer are in. */
+  private async send(body: Json, call: CallContext, kind: "json" | "sse"): Promise<ResponseReader> {
+    const reader = new ResponseReader(call.signal);
+    this.dispatcher.dispatch(
+      {
+        origin: this.origin,
+        path: this.path,
+        method: "POST",
+        headers: call.headers ? { ...this.headers[kind], ...call.headers } : this.headers[kind],
+        body: JSON.stringify(body),
+      },
+      reader,
+    );
+    await reader.response();
+    if (reader.status >= 400) {
+      const text = await reader.text().catch(() => "");
       let parsed: unknown = text;
       try {
         parsed = JSON.parse(text);
       } catch {
         // plain-text error bodies are classified as text
       }
-      throw classifyHttpError({
-        status: response.statusCode,
-        headers: response.headers,
-        body: parsed,
-        ...call.who,
-      });
+      throw classifyHttpError({ status: reader.status, headers: reader.headers, body: parsed, ...call.who });
     }
-    return response;
+    return reader;
   }
 
   /** POST …/chat/completions; resolves to the parsed JSON body (a SyntaxError if it is not JSON). */
   async create(body: Json, call: CallContext): Promise<unknown> {
     try {
-      const response = await this.send(body, call, "json");
-      return JSON.parse(await response.body.text());
+      const reader = await this.send(body, call, "json");
+      return JSON.parse(await reader.text());
     } catch (error) {
       throw timeoutError(error, call.who) ?? error;
     }
@@ -125,12 +244,13 @@ export class OpenAIHttpTransport {
    * `[DONE]`, as one batch per network read. An `error` event (or payload) throws the classified error.
    */
   async *stream(body: Json, call: CallContext): AsyncGenerator<unknown[]> {
-    let response: Dispatcher.ResponseData;
+    let reader: ResponseReader;
     try {
-      response = await this.send(body, call, "sse");
+      reader = await this.send(body, call, "sse");
     } catch (error) {
       throw timeoutError(error, call.who) ?? error;
     }
+    const headers = reader.headers;
     let batch: unknown[] = [];
     let done = false;
     let failure: LlmuxError | undefined;
@@ -143,17 +263,16 @@ export class OpenAIHttpTransport {
         }
         const payload: unknown = JSON.parse(event.data);
         if (isObject(payload) && payload.error !== undefined && payload.error !== null) {
-          failure = streamError(payload, response.headers, call.who);
+          failure = streamError(payload, headers, call.who);
         } else if (event.event === "error") {
-          failure = streamError({ error: payload }, response.headers, call.who);
+          failure = streamError({ error: payload }, headers, call.who);
         } else batch.push(payload);
       },
     });
-    const stream = response.body;
     const decoder = new TextDecoder();
     try {
-      for await (const bytes of stream) {
-        parser.feed(decoder.decode(bytes as Uint8Array, { stream: true }));
+      for (let bytes = await reader.read(); bytes !== undefined; bytes = await reader.read()) {
+        parser.feed(decoder.decode(bytes, { stream: true }));
         if (batch.length > 0) {
           const ready = batch;
           batch = [];
@@ -167,7 +286,7 @@ export class OpenAIHttpTransport {
       throw timeoutError(error, call.who) ?? error;
     } finally {
       // A consumer that stops early, or a failure, closes the response: the model would go on generating.
-      if (!stream.readableEnded) stream.destroy();
+      reader.close();
     }
   }
 }

@@ -2,7 +2,8 @@
 // connections go back to the pool, and a stream the caller stops is closed at the provider.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { chunkBatches } from "@llmux/core";
+import { type ChatChunk, chunkBatches } from "@llmux/core";
+import { Agent, type Dispatcher } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { createOpenAI } from "../src/index.js";
 
@@ -20,6 +21,7 @@ afterEach(async () => {
 
 async function serve(
   handle: (req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>) => void,
+  dispatcher?: Dispatcher,
 ) {
   const stats = { connections: 0, closedEarly: 0 };
   server = createServer((req, res) => {
@@ -39,6 +41,7 @@ async function serve(
     transport: "http",
     apiKey: "k",
     baseURL: `http://127.0.0.1:${port}/v1`,
+    ...(dispatcher ? { dispatcher } : {}),
   }).chatModel("m");
   return { stats, model };
 }
@@ -100,6 +103,83 @@ describe('the "http" transport', () => {
     }
     await new Promise((r) => setTimeout(r, 100));
     expect(stats.closedEarly).toBe(1);
+  });
+
+  it("stops reading from the provider while the caller is not reading, and loses nothing", async () => {
+    const total = 4000; // ≈ 36 MB: more than the kernel's socket buffers hold
+    const filler = "x".repeat(9000);
+    const server = { written: 0 };
+    const { model } = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      const pump = () => {
+        while (server.written < total) {
+          const last = ++server.written === total;
+          const ok = res.write(chunk(`${server.written} ${filler}`, last ? "stop" : null));
+          if (!ok) {
+            res.once("drain", pump);
+            return;
+          }
+        }
+        res.end("data: [DONE]\n\n");
+      };
+      pump();
+    });
+    const iterator = chunkBatches(model.stream({ messages }))[Symbol.asyncIterator]();
+    let next = 1; // every event arrives, once, in order
+    const check = (batch: readonly ChatChunk[]) => {
+      for (const c of batch) expect(Number(c.choices[0]?.delta.content?.split(" ")[0])).toBe(next++);
+    };
+    const first = await iterator.next();
+    check(first.value ?? []);
+    // The caller is busy: once the buffers between them are full, the provider must wait.
+    await new Promise((r) => setTimeout(r, 300));
+    const stalledAt = server.written;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(server.written).toBe(stalledAt);
+    expect(stalledAt).toBeLessThan(total);
+    for (let step = await iterator.next(); !step.done; step = await iterator.next()) check(step.value);
+    expect(next).toBe(total + 1);
+  });
+
+  it("aborts a call that is still waiting for the provider's headers", async () => {
+    const { stats, model } = await serve(() => {
+      // never answers
+    });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    await expect(model.chat({ messages }, { signal: controller.signal })).rejects.toMatchObject({
+      kind: "aborted",
+    });
+    const streamed = (async () => {
+      for await (const _ of model.stream({ messages }, { signal: AbortSignal.timeout(50) })) {
+        // nothing arrives
+      }
+    })();
+    await expect(streamed).rejects.toMatchObject({ kind: "aborted" });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(stats.closedEarly).toBe(2); // both requests were closed at the provider
+  });
+
+  it("sends through the dispatcher it is given", async () => {
+    const seen: string[] = [];
+    const agent = new Agent().compose((dispatch) => (options, handler) => {
+      seen.push(`${options.method} ${options.path}`);
+      return dispatch(options, handler);
+    });
+    const { model } = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify({
+          id: "r",
+          object: "chat.completion",
+          created: 1,
+          model: "m",
+          choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
+        }),
+      );
+    }, agent);
+    expect((await model.chat({ messages })).choices[0]?.message.content).toBe("ok");
+    expect(seen).toEqual(["POST /v1/chat/completions"]);
   });
 
   it("refuses a base URL that is not http(s)", async () => {

@@ -136,6 +136,7 @@ function contentBlocks(reply: ContentReply): Json[] {
       thinking: reply.reasoning,
       signature: fakeThinkingSignature(reply.reasoning),
     });
+  if (reply.redactedReasoning) blocks.push({ type: "redacted_thinking", data: reply.redactedReasoning });
   if (reply.kind === "text") {
     blocks.push({ type: "text", text: reply.text });
     return blocks;
@@ -231,6 +232,9 @@ export function renderAnthropicStream(reply: ContentReply, model: string): WireR
         index,
         delta: { type: "signature_delta", signature: block.signature },
       });
+    } else if (block.type === "redacted_thinking") {
+      // An encrypted block arrives whole: its start event carries the data, no deltas follow.
+      events.push({ type: "content_block_start", index, content_block: block });
     } else if (block.type === "tool_use") {
       events.push({
         type: "content_block_start",

@@ -47,6 +47,24 @@ describe("validateBedrockRequest: what Converse rejects", () => {
     ],
     ["a blank text block", { messages: [{ role: "user", content: [{ text: " " }] }] }, /is blank/],
     [
+      "redacted reasoning that is not the base64 it arrived as",
+      {
+        ...valid,
+        messages: [
+          valid.messages[0],
+          {
+            role: "assistant",
+            content: [
+              { reasoningContent: { redactedContent: "not base64!" } },
+              valid.messages[1]!.content[0],
+            ],
+          },
+          valid.messages[2],
+        ],
+      },
+      /Invalid `data` in `redacted_thinking` block/,
+    ],
+    [
       "an empty description",
       { ...valid, toolConfig: { tools: [spec("get_weather", "")] } },
       /description' failed to satisfy constraint: Member must have length greater than or equal to 1/,

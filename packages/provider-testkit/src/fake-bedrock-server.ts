@@ -165,6 +165,8 @@ function blocks(reply: ContentReply): Json[] {
         reasoningText: { text: reply.reasoning, signature: fakeThinkingSignature(reply.reasoning) },
       },
     });
+  // Converse's JSON carries blobs as base64.
+  if (reply.redactedReasoning) out.push({ reasoningContent: { redactedContent: reply.redactedReasoning } });
   if (reply.kind === "text") {
     out.push({ text: reply.text });
     return out;
@@ -198,6 +200,13 @@ export function renderBedrockStream(reply: ContentReply): WireResponse {
     if (typeof block.text === "string") {
       for (const text of splitForStream(block.text))
         frames.push(bedrockEventFrame("contentBlockDelta", { contentBlockIndex, delta: { text } }));
+    } else if (isObject(block.reasoningContent) && block.reasoningContent.redactedContent !== undefined) {
+      frames.push(
+        bedrockEventFrame("contentBlockDelta", {
+          contentBlockIndex,
+          delta: { reasoningContent: { redactedContent: block.reasoningContent.redactedContent } },
+        }),
+      );
     } else if (isObject(block.reasoningContent)) {
       const { text, signature } = block.reasoningContent.reasoningText as Json;
       for (const piece of splitForStream(String(text))) {

@@ -43,6 +43,8 @@ export type ScriptedReply = ReplyTiming &
         kind: "text";
         text: string;
         reasoning?: string;
+        /** Anthropic and Bedrock: an encrypted (redacted) thinking block, opaque base64, after any signed one. */
+        redactedReasoning?: string;
         usage?: ScriptedUsage;
         finishReason?: "stop" | "length" | "content_filter";
       }
@@ -52,6 +54,8 @@ export type ScriptedReply = ReplyTiming &
         text?: string;
         /** Anthropic: a signed thinking block before the calls (extended thinking). */
         reasoning?: string;
+        /** Anthropic and Bedrock: an encrypted (redacted) thinking block, opaque base64, after any signed one. */
+        redactedReasoning?: string;
         usage?: ScriptedUsage;
       }
     | { kind: "error"; error: ScriptedError }

@@ -119,6 +119,8 @@ export function validateBedrockRequest(body: unknown): string | undefined {
   return validateReasoning(body.messages as Json[], thinking);
 }
 
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
 /**
  * Claude on Bedrock with thinking on: signed reasoning must come back unchanged, and the assistant
  * turn of the last toolUse → toolResult exchange must open with it (the model's error, passed through).
@@ -128,6 +130,11 @@ function validateReasoning(messages: Json[], thinking: boolean): string | undefi
     const content = Array.isArray(messages[i]!.content) ? (messages[i]!.content as Json[]) : [];
     for (let j = 0; j < content.length; j++) {
       const r = content[j]!.reasoningContent;
+      if (isObject(r) && r.redactedContent !== undefined) {
+        if (typeof r.redactedContent !== "string" || !BASE64.test(r.redactedContent))
+          return `The model returned the following errors: messages.${i}.content.${j}: Invalid \`data\` in \`redacted_thinking\` block`;
+        continue;
+      }
       if (!isObject(r) || !isObject(r.reasoningText)) continue;
       const { text, signature } = r.reasoningText as Json;
       if (typeof text !== "string" || signature !== fakeThinkingSignature(text))
