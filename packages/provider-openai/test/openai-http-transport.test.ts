@@ -10,6 +10,20 @@ import { createOpenAI } from "../src/index.js";
 const chunk = (content: string, finish: string | null = null) =>
   `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { content }, finish_reason: finish }] })}\n\n`;
 
+/** A whole JSON answer saying "ok". */
+function answerOk(res: ServerResponse) {
+  res.writeHead(200, { "content-type": "application/json" });
+  res.end(
+    JSON.stringify({
+      id: "r",
+      object: "chat.completion",
+      created: 1,
+      model: "m",
+      choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
+    }),
+  );
+}
+
 let server: Server | undefined;
 afterEach(async () => {
   const s = server;
@@ -57,16 +71,7 @@ describe('the "http" transport', () => {
         res.write(chunk("b", "stop"));
         res.end("data: [DONE]\n\n");
       } else {
-        res.writeHead(200, { "content-type": "application/json" });
-        res.end(
-          JSON.stringify({
-            id: "r",
-            object: "chat.completion",
-            created: 1,
-            model: "m",
-            choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
-          }),
-        );
+        answerOk(res);
       }
     });
     for (let i = 0; i < 5; i++) {
@@ -167,16 +172,7 @@ describe('the "http" transport', () => {
       return dispatch(options, handler);
     });
     const { model } = await serve((_req, res) => {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(
-        JSON.stringify({
-          id: "r",
-          object: "chat.completion",
-          created: 1,
-          model: "m",
-          choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
-        }),
-      );
+      answerOk(res);
     }, agent);
     expect((await model.chat({ messages })).choices[0]?.message.content).toBe("ok");
     expect(seen).toEqual(["POST /v1/chat/completions"]);
