@@ -59,6 +59,7 @@ const PAUSE_AT = 256 * 1024; // a stream's unread bytes beyond which the connect
  * reader has more than `PAUSE_AT` bytes waiting.
  */
 class ResponseReader implements Dispatcher.DispatchHandler {
+  /** 0 until the headers of the final answer are in. */
   status = 0;
   headers: IncomingHttpHeaders = {};
   private controller: Dispatcher.DispatchController | undefined;
@@ -68,7 +69,6 @@ class ResponseReader implements Dispatcher.DispatchHandler {
   private failure: Error | undefined;
   // Whoever waits: for the headers, for the end (JSON), or for more data (streams).
   private wake: { resolve: () => void; reject: (e: Error) => void } | undefined;
-  private headersSeen = false;
 
   constructor(private readonly signal: AbortSignal | undefined) {}
 
@@ -98,7 +98,6 @@ class ResponseReader implements Dispatcher.DispatchHandler {
     if (status < 200) return; // 1xx: the real answer follows
     this.status = status;
     this.headers = headers;
-    this.headersSeen = true;
     this.settle();
   }
 
@@ -123,7 +122,7 @@ class ResponseReader implements Dispatcher.DispatchHandler {
 
   /** Resolves once the status and headers are in. */
   async response(): Promise<void> {
-    while (!this.headersSeen) {
+    while (this.status === 0) {
       if (this.failure) throw this.failure;
       await this.wait();
     }
