@@ -7,6 +7,7 @@ import { startGateway } from "@llmux/gateway";
 import { createRouter, parseConfig, registerProvider } from "llmux";
 import { destination } from "pino";
 import { parse as parseYaml } from "yaml";
+import { batchedLogStream } from "./batched-log-stream.js";
 
 const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
 const TRANSPORTS = ["http", "sdk"];
@@ -112,9 +113,12 @@ async function main(): Promise<void> {
   const level = process.env.LLMUX_LOG_LEVEL ?? section.log_level ?? "info";
   if (typeof level !== "string" || !LOG_LEVELS.includes(level))
     fail(`log level must be one of ${LOG_LEVELS.join(", ")}, got ${JSON.stringify(level)}`);
-  // One JSON line per request on stdout, written in 4 KiB batches rather than a syscall per line;
-  // flushed on shutdown.
-  const logStream = destination({ dest: 1, minLength: 4096, sync: false });
+  // One JSON line per request on stdout, written in 4 KiB batches (and at least every 500 ms) rather
+  // than a syscall per line; flushed on shutdown and exit. The batches are written synchronously
+  // (pino's default): handing each to libuv's thread pool cost more CPU per request than the write
+  // itself, and a stdout that stops reading slows the gateway down instead of filling its memory.
+  const logStream = batchedLogStream(destination({ dest: 1, sync: true }));
+  process.once("exit", () => logStream.flushSync());
   let gateway: Awaited<ReturnType<typeof startGateway>>;
   try {
     gateway = await startGateway({
@@ -140,7 +144,7 @@ async function main(): Promise<void> {
     process.stderr.write(`llmux-gateway: ${signal}: draining in-flight requests…\n`);
     await gateway.close();
     await router.close();
-    logStream.flushSync();
+    logStream.close();
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));

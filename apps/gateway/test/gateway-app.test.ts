@@ -182,6 +182,17 @@ deployments:
     expect(gw.stdout()).not.toContain("secret question");
   });
 
+  it("writes a quiet gateway's request line within a second, without waiting for a full batch", async () => {
+    const gw = await startCli(config("  log_level: info"), {});
+    await ask(gw.url, "just one");
+    const until = Date.now() + 3_000;
+    while (!gw.stdout().includes('"chat completion"') && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 50));
+    const seen = gw.stdout();
+    await stop(gw);
+    expect(seen).toContain('"msg":"chat completion"');
+  });
+
   it("log_level warn drops the request lines; upstream_transport sdk uses the official SDK", async () => {
     const gw = await startCli(config("  log_level: warn\n  upstream_transport: sdk"), {});
     await ask(gw.url, "hello");
