@@ -1,0 +1,179 @@
+// CPU time per request of several builds of the gateway service, interleaved, in one run: the A/B
+// test for a change that saves a few microseconds, which the throughput bench cannot resolve on a
+// shared machine. Each build is a checkout with `pnpm turbo run build` done (a `git worktree`, or a
+// copy of the tree); `NAME=DIR:bare` runs that checkout's bare proxy instead. One fake upstream
+// (../shared/tools/peers), loopback only; a bounded number of requests per round.
+//
+//   node bench/cpu-ab.mjs [--mode json|sse] [--concurrency 10] [--requests 30000] [--rounds 9] NAME=DIR ...
+//   e.g. git worktree add /tmp/before HEAD~1 && (cd /tmp/before && pnpm install && pnpm turbo run build)
+//        node bench/cpu-ab.mjs before=/tmp/before after=../..
+//
+// For each build: the gateway's CPU time per request (user + system, from /proc/PID/stat) in every
+// round, their median, and the median throughput. Rounds run the builds in turn, so a machine that
+// speeds up or slows down during the run moves all of them. NODE_ARGS (e.g. "--cpu-prof") is passed
+// to every gateway process.
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { Pool } from "undici";
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    mode: { type: "string", default: "json" },
+    concurrency: { type: "string", default: "10" },
+    requests: { type: "string", default: "30000" },
+    rounds: { type: "string", default: "9" },
+  },
+});
+const fail = (message) => {
+  console.error(`cpu-ab: ${message}`);
+  process.exit(2);
+};
+const mode = values.mode;
+if (mode !== "json" && mode !== "sse") fail(`--mode must be json or sse, got ${mode}`);
+const [concurrency, requests, rounds] = [values.concurrency, values.requests, values.rounds].map(Number);
+for (const [name, n] of [
+  ["--concurrency", concurrency],
+  ["--requests", requests],
+  ["--rounds", rounds],
+]) {
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) fail(`${name} must be an integer from 1 to 1000000`);
+}
+if (positionals.length === 0) fail("name at least one build: NAME=DIR or NAME=DIR:bare");
+
+const peers = fileURLToPath(new URL("../../../../shared/tools/peers/", import.meta.url));
+if (!existsSync(`${peers}fake-upstream.mjs`)) fail(`${peers} not found: ../shared must sit beside the repo`);
+const children = [];
+process.on("exit", () => {
+  for (const child of children) child.kill("SIGKILL");
+});
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => process.exit(130));
+
+async function waitHttp(url) {
+  for (const until = Date.now() + 20_000; Date.now() < until; ) {
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  fail(`${url} did not answer within 20 s`);
+}
+function start(args, env) {
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  children.push(child);
+  return child;
+}
+
+const UPSTREAM_PORT = 9201;
+start([`${peers}fake-upstream.mjs`], { PORT: String(UPSTREAM_PORT) });
+await waitHttp(`http://127.0.0.1:${UPSTREAM_PORT}/v1/models`);
+const upstream = `http://127.0.0.1:${UPSTREAM_PORT}/v1`;
+const nodeArgs = (process.env.NODE_ARGS ?? "").split(" ").filter(Boolean);
+
+const builds = [];
+for (const [i, spec] of positionals.entries()) {
+  const m = /^([\w.-]+)=(.+?)(:bare)?$/.exec(spec);
+  if (!m) fail(`"${spec}" is not NAME=DIR or NAME=DIR:bare`);
+  const [, name, dirArg, bare] = m;
+  const dir = resolve(dirArg);
+  const port = 9210 + i;
+  const script = bare
+    ? `${dir}/packages/gateway/bench/serve-bare-proxy.mjs`
+    : `${dir}/apps/gateway/dist/cli.js`;
+  if (!existsSync(script)) fail(`${script} not found (build that checkout first: pnpm turbo run build)`);
+  const args = bare
+    ? [...nodeArgs, script]
+    : [
+        ...nodeArgs,
+        script,
+        "--config",
+        `${dir}/packages/gateway/bench/llmux-bench.yaml`,
+        "--port",
+        String(port),
+      ];
+  const child = start(args, { PORT: String(port), UPSTREAM: upstream });
+  await waitHttp(`http://127.0.0.1:${port}/health`);
+  builds.push({ name, child, origin: `http://127.0.0.1:${port}`, cpu: [], rps: [] });
+}
+
+const body = JSON.stringify({
+  model: "gpt-4o-mini",
+  messages: [
+    { role: "system", content: "You are a terse assistant." },
+    { role: "user", content: "What is the weather in Paris?" },
+  ],
+  tools: [
+    {
+      type: "function",
+      function: {
+        name: "get_weather",
+        description: "Get weather for a city",
+        parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+      },
+    },
+  ],
+  max_tokens: 32,
+  ...(mode === "sse" ? { stream: true, stream_options: { include_usage: true } } : {}),
+});
+const headers = { "content-type": "application/json", authorization: "Bearer sk-test" };
+
+/** User + system CPU time of a process, in clock ticks (1/100 s on Linux). */
+function ticks(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+async function load(build, count) {
+  const pool = new Pool(build.origin, { connections: concurrency });
+  let left = count;
+  const worker = async () => {
+    while (left-- > 0) {
+      const r = await pool.request({ path: "/v1/chat/completions", method: "POST", headers, body });
+      const text = await r.body.text();
+      if (r.statusCode !== 200) fail(`${build.name}: HTTP ${r.statusCode}: ${text.slice(0, 200)}`);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  await pool.close();
+}
+
+for (const b of builds) await load(b, Math.min(requests, 2000)); // warm up
+for (let round = 0; round < rounds; round++) {
+  for (const b of builds) {
+    const before = ticks(b.child.pid);
+    const t0 = performance.now();
+    await load(b, requests);
+    const seconds = (performance.now() - t0) / 1000;
+    b.cpu.push(((ticks(b.child.pid) - before) * 10_000) / requests);
+    b.rps.push(requests / seconds);
+  }
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+console.log(
+  `cpu-ab: ${mode}, concurrency ${concurrency}, ${requests} requests × ${rounds} rounds, Node ${process.version}`,
+);
+for (const b of builds) {
+  console.log(
+    `${b.name.padEnd(12)} CPU µs/req median ${median(b.cpu).toFixed(1).padStart(6)}  [${b.cpu.map((x) => x.toFixed(0)).join(", ")}]  req/s median ${median(b.rps).toFixed(0)}`,
+  );
+}
+// A clean stop, so that a --cpu-prof profile gets written.
+await Promise.all(
+  builds.map(
+    ({ child }) =>
+      new Promise((r) => {
+        child.once("exit", r);
+        child.kill("SIGTERM");
+        setTimeout(r, 5000).unref();
+      }),
+  ),
+);
+process.exit(0);
