@@ -18,6 +18,7 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Pool } from "undici";
+import { chatRequestBody } from "./chat-request.mjs";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -104,25 +105,7 @@ for (const [i, spec] of positionals.entries()) {
   builds.push({ name, child, origin: `http://127.0.0.1:${port}`, cpu: [], rps: [] });
 }
 
-const body = JSON.stringify({
-  model: "gpt-4o-mini",
-  messages: [
-    { role: "system", content: "You are a terse assistant." },
-    { role: "user", content: "What is the weather in Paris?" },
-  ],
-  tools: [
-    {
-      type: "function",
-      function: {
-        name: "get_weather",
-        description: "Get weather for a city",
-        parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
-      },
-    },
-  ],
-  max_tokens: 32,
-  ...(mode === "sse" ? { stream: true, stream_options: { include_usage: true } } : {}),
-});
+const body = chatRequestBody({ stream: mode === "sse" });
 const headers = { "content-type": "application/json", authorization: "Bearer sk-test" };
 
 /** User + system CPU time of a process, in clock ticks (1/100 s on Linux). */

@@ -3,6 +3,7 @@
 // Usage: node first-event.mjs name=http://127.0.0.1:PORT/v1 ... [--requests N]   (loopback only)
 // Prints one JSON line per target: { target, requests, first_event_p50_ms, first_event_p99_ms, end_p50_ms, end_p99_ms }.
 import http from "node:http";
+import { chatRequestBody } from "./chat-request.mjs";
 
 const args = process.argv.slice(2);
 const n = Number(args.includes("--requests") ? args[args.indexOf("--requests") + 1] : 2000);
@@ -14,26 +15,7 @@ const targets = args
     if (url.hostname !== "127.0.0.1") throw new Error(`${name}: only 127.0.0.1 targets are allowed`);
     return { name, url };
   });
-const body = JSON.stringify({
-  model: process.env.MODEL ?? "gpt-4o-mini",
-  messages: [
-    { role: "system", content: "You are a terse assistant." },
-    { role: "user", content: "What is the weather in Paris?" },
-  ],
-  tools: [
-    {
-      type: "function",
-      function: {
-        name: "get_weather",
-        description: "Get weather for a city",
-        parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
-      },
-    },
-  ],
-  max_tokens: 32,
-  stream: true,
-  stream_options: { include_usage: true },
-});
+const body = chatRequestBody({ model: process.env.MODEL ?? "gpt-4o-mini", stream: true });
 function once(t) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
