@@ -2,6 +2,7 @@
 // decisions, cost per model, deployment and key, and the MCP tools each provider would receive.
 import { parseArgs } from "node:util";
 import type { ConnectMcpOptions } from "@llmux/mcp";
+import { parseArgsStringToArgv } from "string-argv";
 import { startConsole } from "./console-server.js";
 
 const HELP = `llmux-console — a web page over the llmux gateway
@@ -12,7 +13,8 @@ Usage
 
   --gateway URL     the gateway to watch (default: $LLMUX_GATEWAY_URL or http://127.0.0.1:8080)
   --mcp NAME=SPEC   an MCP server whose tools the console lists, translated for every provider:
-                    a command line (split on spaces) for stdio, or an http(s) URL; repeatable
+                    a command line for stdio (words split on spaces; quote a word that has
+                    spaces: "my server.js"; no shell runs it), or an http(s) URL; repeatable
   --host H          bind address (default 127.0.0.1; other addresses need LLMUX_CONSOLE_TOKEN)
   --port N          port (default 8090; 0 picks a free one)
   --allowed-host H  Host name accepted when exposed (repeatable)
@@ -43,8 +45,10 @@ function parseMcpSpec(spec: string): [string, ConnectMcpOptions] {
     const token = process.env.MCP_AUTH_TOKEN;
     return [name, { url: target, ...(token ? { token } : {}) }];
   }
-  const [command, ...args] = target.split(/\s+/);
-  return [name, { command: command!, args, stderr: "ignore" }];
+  // Quotes group words as a shell would (a path with spaces); nothing is expanded, no shell runs.
+  const [command, ...args] = parseArgsStringToArgv(target);
+  if (!command) fail(`--mcp "${spec}": no command after "${name}="`);
+  return [name, { command, args, stderr: "ignore" }];
 }
 
 async function main(): Promise<void> {

@@ -1,7 +1,7 @@
 // End to end: the real gateway app and the real console app as processes, a fake OpenAI upstream,
 // the customer-service MCP server over stdio, and Chromium reading the page.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
@@ -90,6 +90,7 @@ let console_: Proc;
 let client: OpenAI;
 let browser: Browser;
 let page: Page;
+let dbDir: string;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM))
@@ -112,6 +113,8 @@ fallbacks:
   gpt-4o: [gpt-4o-mini]
 `,
   );
+  dbDir = join(dir, "my data");
+  mkdirSync(dbDir);
   gateway = await startProcess(
     [gatewayCli, "--config", config, "--port", "0"],
     { GW_MASTER: MASTER, LLMUX_LOG_LEVEL: "warn" },
@@ -121,7 +124,8 @@ fallbacks:
     "--gateway",
     gateway.url,
     "--mcp",
-    `crm=${process.execPath} ${customerCli} --db ${join(dir, "customers.db")}`,
+    // A quoted word may hold spaces: the database sits in a folder named "my data".
+    `crm=${process.execPath} "${customerCli}" --db "${join(dbDir, "customers.db")}"`,
     "--mcp",
     `broken=${process.execPath} -e process.exit(3)`,
   ]);
@@ -220,6 +224,8 @@ describe("the console page", () => {
     expect(tools).toEqual(
       expect.arrayContaining(["get_customer", "create_support_ticket", "calculate_account_value"]),
     );
+    // The quoted --db path reached the server whole.
+    expect(existsSync(join(dbDir, "customers.db"))).toBe(true);
     const targets = await crm.locator("thead th").allTextContents();
     expect(targets.slice(2)).toEqual(["openai", "anthropic", "ollama", "bedrock", "gemini"]);
     const openai = await crm.locator('tr[data-tool="get_customer"] td[data-target="openai"]').textContent();
