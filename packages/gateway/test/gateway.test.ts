@@ -294,6 +294,38 @@ describe("monitoring", () => {
   });
 });
 
+describe("request logs", () => {
+  it("writes one line per request, without the messages, with the time the request finished", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const gw = await startGateway({
+      model: instantModel(1, "secret answer"),
+      port: 0,
+      logger: { level: "info", stream: { write: (s: string) => lines.push(JSON.parse(s)) } },
+    });
+    const c = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: "none", maxRetries: 0 });
+    const finished: [number, number][] = [];
+    for (let i = 0; i < 3; i++) {
+      const before = Date.now();
+      await c.chat.completions.create({
+        model: "instant",
+        messages: [{ role: "user", content: "a secret" }],
+      });
+      finished.push([before, Date.now()]);
+      await new Promise((r) => setTimeout(r, 120)); // lines are written later, in batches
+    }
+    await gw.close();
+    const requests = lines.filter((l) => l.msg === "chat completion");
+    expect(requests).toHaveLength(3);
+    for (const [i, line] of requests.entries()) {
+      expect(line).toMatchObject({ model: "instant", status: 200, stream: false, level: 30 });
+      const [before, after] = finished[i]!;
+      expect(line.time).toBeGreaterThanOrEqual(before);
+      expect(line.time).toBeLessThanOrEqual(after + 20);
+    }
+    expect(JSON.stringify(lines)).not.toContain("secret");
+  });
+});
+
 describe("activity for operators (admin API)", () => {
   const admin = async <T = { error: { message: string } }>(path: string, key = MASTER) => {
     const res = await fetch(`${gateway.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
