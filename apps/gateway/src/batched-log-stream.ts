@@ -34,7 +34,7 @@ export function batchedLogStream(
   };
   const timer = setInterval(flushSync, flushMs);
   timer.unref();
-  return {
+  const stream: BatchedLogStream = {
     write(line: string) {
       lines.push(line);
       size += line.length;
@@ -46,8 +46,8 @@ export function batchedLogStream(
     },
     close() {
       clearInterval(timer);
-      flushSync();
-      sink.flushSync();
+      stream.flushSync();
     },
   };
+  return stream;
 }

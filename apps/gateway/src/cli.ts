@@ -118,7 +118,6 @@ async function main(): Promise<void> {
   // (pino's default): handing each to libuv's thread pool cost more CPU per request than the write
   // itself, and a stdout that stops reading slows the gateway down instead of filling its memory.
   const logStream = batchedLogStream(destination({ dest: 1, sync: true }));
-  process.once("exit", () => logStream.flushSync());
   let gateway: Awaited<ReturnType<typeof startGateway>>;
   try {
     gateway = await startGateway({
@@ -134,6 +133,8 @@ async function main(): Promise<void> {
   } catch (e) {
     fail((e as Error).message);
   }
+  // Registered after the gateway's own exit listener, which writes its queued lines into this stream.
+  process.once("exit", () => logStream.flushSync());
   process.stderr.write(
     `llmux-gateway: serving ${router.groups.join(", ")} at ${gateway.url}/v1${masterKey ? " (master key required)" : ""}\n`,
   );

@@ -87,52 +87,29 @@ export class GatewayMetrics {
     if (this.queue.length >= QUEUE_LIMIT) this.flush();
   }
 
-  /**
-   * Applies the pending samples to the metrics; reading the registry does it first by itself.
-   * Consecutive samples with the same labels (a client repeating itself) go to the counters as one
-   * increment each: a labelled update costs a label check and a label hash in prom-client.
-   */
+  /** Applies the pending samples to the metrics; reading the registry does it first by itself. */
   flush(): void {
     const samples = this.queue;
     if (samples.length === 0) return;
     this.queue = [];
-    let run: ChatSample | undefined;
-    let requests = 0;
-    let promptTokens: number | undefined;
-    let completionTokens: number | undefined;
-    let costUsd = 0;
-    const applyRun = () => {
-      if (!run) return;
-      const { model, deployment, key } = run;
-      const stream = run.stream ? "true" : "false";
-      this.requests.inc({ model, deployment, key, status: String(run.status), stream }, requests);
-      if (promptTokens !== undefined) this.tokens.inc({ model, deployment, type: "prompt" }, promptTokens);
-      if (completionTokens !== undefined)
-        this.tokens.inc({ model, deployment, type: "completion" }, completionTokens);
-      if (costUsd > 0) this.cost.inc({ model, deployment, key }, costUsd);
-      requests = costUsd = 0;
-      promptTokens = completionTokens = undefined;
-    };
     for (const s of samples) {
-      if (
-        !run ||
-        s.model !== run.model ||
-        s.deployment !== run.deployment ||
-        s.key !== run.key ||
-        s.status !== run.status ||
-        s.stream !== run.stream
-      ) {
-        applyRun();
-        run = s;
-      }
-      requests++;
-      if (s.promptTokens !== undefined) promptTokens = (promptTokens ?? 0) + s.promptTokens;
-      if (s.completionTokens !== undefined) completionTokens = (completionTokens ?? 0) + s.completionTokens;
-      if (typeof s.costUsd === "number" && s.costUsd > 0) costUsd += s.costUsd;
-      this.latency.observe({ model: s.model, stream: s.stream ? "true" : "false" }, s.seconds);
+      const stream = s.stream ? "true" : "false";
+      this.requests.inc({
+        model: s.model,
+        deployment: s.deployment,
+        key: s.key,
+        status: String(s.status),
+        stream,
+      });
+      this.latency.observe({ model: s.model, stream }, s.seconds);
+      if (s.promptTokens !== undefined)
+        this.tokens.inc({ model: s.model, deployment: s.deployment, type: "prompt" }, s.promptTokens);
+      if (s.completionTokens !== undefined)
+        this.tokens.inc({ model: s.model, deployment: s.deployment, type: "completion" }, s.completionTokens);
+      if (typeof s.costUsd === "number" && s.costUsd > 0)
+        this.cost.inc({ model: s.model, deployment: s.deployment, key: s.key }, s.costUsd);
       if (s.errorKind) this.errors.inc({ kind: s.errorKind, model: s.model });
       if (s.firstChunkSeconds !== undefined) this.firstChunk.observe({ model: s.model }, s.firstChunkSeconds);
     }
-    applyRun();
   }
 }
