@@ -1,6 +1,6 @@
-// Random bytes are drawn 4 KiB at a time: one getRandomValues call per 341 ids instead of one per id
-// (ids are made on every gateway request and every synthesised tool call).
-const POOL_BYTES = 12 * 341;
+// Random bytes are drawn 64 KiB at a time (getRandomValues' limit): one call per 5,461 ids instead of
+// one per id (ids are made on every gateway request and every synthesised tool call).
+const POOL_BYTES = 12 * 5461;
 const pool = new Uint8Array(POOL_BYTES);
 let offset = POOL_BYTES;
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));

@@ -1,10 +1,11 @@
 // CPU time per request of several builds of the gateway service, interleaved, in one run: the A/B
 // test for a change that saves a few microseconds, which the throughput bench cannot resolve on a
 // shared machine. Each build is a checkout with `pnpm turbo run build` done (a `git worktree`, or a
-// copy of the tree); `NAME=DIR:bare` runs that checkout's bare proxy instead. One fake upstream
-// (../shared/tools/peers), loopback only; a bounded number of requests per round.
+// copy of the tree); `NAME=DIR:bare` runs that checkout's bare proxy instead, and `NAME=DIR:fastify`,
+// `:adapter`, `:router` or `:gateway` one of the gateway's layers alone (serve-layers.mjs). One fake
+// upstream (../shared/tools/peers), loopback only; a bounded number of requests per round.
 //
-//   node bench/cpu-ab.mjs [--mode json|sse] [--concurrency 10] [--requests 30000] [--rounds 9] NAME=DIR ...
+//   node bench/cpu-ab.mjs [--mode json|sse] [--concurrency 10] [--requests 30000] [--rounds 9] NAME=DIR[:KIND] ...
 //   e.g. git worktree add /tmp/before HEAD~1 && (cd /tmp/before && pnpm install && pnpm turbo run build)
 //        node bench/cpu-ab.mjs before=/tmp/before after=../..
 //
@@ -43,7 +44,8 @@ for (const [name, n] of [
 ]) {
   if (!Number.isInteger(n) || n < 1 || n > 1_000_000) fail(`${name} must be an integer from 1 to 1000000`);
 }
-if (positionals.length === 0) fail("name at least one build: NAME=DIR or NAME=DIR:bare");
+if (positionals.length === 0)
+  fail("name at least one build: NAME=DIR or NAME=DIR:KIND (bare, fastify, adapter, router, gateway)");
 
 const peers = fileURLToPath(new URL("../../../../shared/tools/peers/", import.meta.url));
 if (!existsSync(`${peers}fake-upstream.mjs`)) fail(`${peers} not found: ../shared must sit beside the repo`);
@@ -79,18 +81,25 @@ await waitHttp(`http://127.0.0.1:${UPSTREAM_PORT}/v1/models`);
 const upstream = `http://127.0.0.1:${UPSTREAM_PORT}/v1`;
 const nodeArgs = (process.env.NODE_ARGS ?? "").split(" ").filter(Boolean);
 
+const KINDS = "bare, fastify, adapter, router, gateway";
 const builds = [];
 for (const [i, spec] of positionals.entries()) {
-  const m = /^([\w.-]+)=(.+?)(:bare)?$/.exec(spec);
-  if (!m) fail(`"${spec}" is not NAME=DIR or NAME=DIR:bare`);
-  const [, name, dirArg, bare] = m;
+  const m = /^([\w.-]+)=(.+?)(?::(bare|fastify|adapter|router|gateway))?$/.exec(spec);
+  if (!m) fail(`"${spec}" is not NAME=DIR or NAME=DIR:KIND, KIND one of ${KINDS}`);
+  const [, name, dirArg, kind] = m;
   const dir = resolve(dirArg);
+  if (!existsSync(dir)) fail(`${dir} does not exist (NAME=DIR or NAME=DIR:KIND, KIND one of ${KINDS})`);
+  if (kind && kind !== "bare" && mode !== "json")
+    fail(`the ${kind} layer serves JSON only: drop --mode ${mode}`);
   const port = 9210 + i;
-  const script = bare
-    ? `${dir}/packages/gateway/bench/serve-bare-proxy.mjs`
-    : `${dir}/apps/gateway/dist/cli.js`;
+  const script =
+    kind === "bare"
+      ? `${dir}/packages/gateway/bench/serve-bare-proxy.mjs`
+      : kind
+        ? `${dir}/packages/gateway/bench/serve-layers.mjs`
+        : `${dir}/apps/gateway/dist/cli.js`;
   if (!existsSync(script)) fail(`${script} not found (build that checkout first: pnpm turbo run build)`);
-  const args = bare
+  const args = kind
     ? [...nodeArgs, script]
     : [
         ...nodeArgs,
@@ -100,7 +109,7 @@ for (const [i, spec] of positionals.entries()) {
         "--port",
         String(port),
       ];
-  const child = start(args, { PORT: String(port), UPSTREAM: upstream });
+  const child = start(args, { PORT: String(port), UPSTREAM: upstream, LAYER: kind ?? "" });
   await waitHttp(`http://127.0.0.1:${port}/health`);
   builds.push({ name, child, origin: `http://127.0.0.1:${port}`, cpu: [], rps: [] });
 }

@@ -241,19 +241,26 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
   });
 
-  const pendingLines: { time: number; line: Record<string, unknown> }[] = [];
+  // Two parallel arrays rather than a { time, line } object per request.
+  let pendingLines: Record<string, unknown>[] = [];
+  let pendingTimes: number[] = [];
   let linesTimer: NodeJS.Timeout | undefined;
   const writeLines = () => {
     if (linesTimer) clearTimeout(linesTimer);
     linesTimer = undefined;
-    for (const { time, line } of pendingLines.splice(0)) {
-      lineTime = time;
-      app.log.info(line, "chat completion");
+    const lines = pendingLines;
+    const times = pendingTimes;
+    pendingLines = [];
+    pendingTimes = [];
+    for (let i = 0; i < lines.length; i++) {
+      lineTime = times[i];
+      app.log.info(lines[i], "chat completion");
     }
     lineTime = undefined;
   };
   const queueLine = (line: Record<string, unknown>) => {
-    pendingLines.push({ time: Date.now(), line });
+    pendingLines.push(line);
+    pendingTimes.push(Date.now());
     if (pendingLines.length >= LOG_BATCH) writeLines();
     else linesTimer ??= setTimeout(writeLines, LOG_DELAY_MS).unref();
   };

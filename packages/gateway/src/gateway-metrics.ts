@@ -20,16 +20,36 @@ export interface ChatSample {
   firstChunkSeconds?: number;
 }
 
-// Samples wait in a short queue and are applied to the Prometheus metrics in one tight loop: at
-// every scrape (each metric's `collect` flushes) and whenever the queue is full. Applying them one
-// request at a time, between network callbacks, cost several times more CPU (cold caches). The
-// queue bounds the memory: at most this many samples are ever pending.
-const QUEUE_LIMIT = 512;
+/**
+ * What is pending for one label set (model, deployment, key, status, stream, error kind): counts and
+ * sums to add, and the durations to observe. A request adds numbers to its cell (the last one used,
+ * in the usual case of a client repeating itself); nothing is allocated per request, so nothing
+ * waits in the young generation to be copied out of it. The cells are applied to the Prometheus
+ * metrics in one loop: at every scrape (each metric's `collect` flushes) and whenever a cell holds
+ * `PENDING_LIMIT` durations, which bounds the memory.
+ */
+interface Cell {
+  model: string;
+  deployment: string;
+  key: string;
+  status: number;
+  stream: boolean;
+  errorKind: string | undefined;
+  requests: number;
+  promptTokens: number | undefined;
+  completionTokens: number | undefined;
+  costUsd: number;
+  seconds: number[];
+  firstChunkSeconds: number[];
+}
+
+const PENDING_LIMIT = 512;
 
 /** Prometheus metrics of the gateway, in their own registry. */
 export class GatewayMetrics {
   readonly registry = new Registry();
-  private queue: ChatSample[] = [];
+  private readonly cells = new Map<string, Cell>();
+  private last: Cell | undefined;
   private readonly flushQueue = () => this.flush();
 
   readonly requests = new Counter({
@@ -83,33 +103,79 @@ export class GatewayMetrics {
 
   /** Records one finished request (requests, latency, time to first chunk, tokens, cost, errors). */
   recordChat(sample: ChatSample): void {
-    this.queue.push(sample);
-    if (this.queue.length >= QUEUE_LIMIT) this.flush();
+    const c = this.cell(sample);
+    c.requests++;
+    if (sample.promptTokens !== undefined) c.promptTokens = (c.promptTokens ?? 0) + sample.promptTokens;
+    if (sample.completionTokens !== undefined)
+      c.completionTokens = (c.completionTokens ?? 0) + sample.completionTokens;
+    if (typeof sample.costUsd === "number" && sample.costUsd > 0) c.costUsd += sample.costUsd;
+    c.seconds.push(sample.seconds);
+    if (sample.firstChunkSeconds !== undefined) c.firstChunkSeconds.push(sample.firstChunkSeconds);
+    if (c.seconds.length >= PENDING_LIMIT) this.flush();
   }
 
-  /** Applies the pending samples to the metrics; reading the registry does it first by itself. */
-  flush(): void {
-    const samples = this.queue;
-    if (samples.length === 0) return;
-    this.queue = [];
-    for (const s of samples) {
-      const stream = s.stream ? "true" : "false";
-      this.requests.inc({
+  private cell(s: ChatSample): Cell {
+    const last = this.last;
+    if (
+      last &&
+      last.model === s.model &&
+      last.deployment === s.deployment &&
+      last.key === s.key &&
+      last.status === s.status &&
+      last.stream === s.stream &&
+      last.errorKind === s.errorKind
+    )
+      return last;
+    // Unambiguous whatever the names contain.
+    const id = JSON.stringify([s.model, s.deployment, s.key, s.status, s.stream, s.errorKind ?? null]);
+    let cell = this.cells.get(id);
+    if (!cell) {
+      cell = {
         model: s.model,
         deployment: s.deployment,
         key: s.key,
-        status: String(s.status),
-        stream,
-      });
-      this.latency.observe({ model: s.model, stream }, s.seconds);
-      if (s.promptTokens !== undefined)
-        this.tokens.inc({ model: s.model, deployment: s.deployment, type: "prompt" }, s.promptTokens);
-      if (s.completionTokens !== undefined)
-        this.tokens.inc({ model: s.model, deployment: s.deployment, type: "completion" }, s.completionTokens);
-      if (typeof s.costUsd === "number" && s.costUsd > 0)
-        this.cost.inc({ model: s.model, deployment: s.deployment, key: s.key }, s.costUsd);
-      if (s.errorKind) this.errors.inc({ kind: s.errorKind, model: s.model });
-      if (s.firstChunkSeconds !== undefined) this.firstChunk.observe({ model: s.model }, s.firstChunkSeconds);
+        status: s.status,
+        stream: s.stream,
+        errorKind: s.errorKind,
+        requests: 0,
+        promptTokens: undefined,
+        completionTokens: undefined,
+        costUsd: 0,
+        seconds: [],
+        firstChunkSeconds: [],
+      };
+      // A label set seen once stays a series for good: the map never grows beyond the distinct sets.
+      this.cells.set(id, cell);
+    }
+    this.last = cell;
+    return cell;
+  }
+
+  /** Applies what is pending to the metrics; reading the registry does it first by itself. */
+  flush(): void {
+    for (const c of this.cells.values()) {
+      if (c.requests === 0) continue;
+      const stream = c.stream ? "true" : "false";
+      this.requests.inc(
+        { model: c.model, deployment: c.deployment, key: c.key, status: String(c.status), stream },
+        c.requests,
+      );
+      const duration = { model: c.model, stream };
+      for (const v of c.seconds) this.latency.observe(duration, v);
+      if (c.promptTokens !== undefined)
+        this.tokens.inc({ model: c.model, deployment: c.deployment, type: "prompt" }, c.promptTokens);
+      if (c.completionTokens !== undefined)
+        this.tokens.inc({ model: c.model, deployment: c.deployment, type: "completion" }, c.completionTokens);
+      if (c.costUsd > 0) this.cost.inc({ model: c.model, deployment: c.deployment, key: c.key }, c.costUsd);
+      if (c.errorKind) this.errors.inc({ kind: c.errorKind, model: c.model }, c.requests);
+      const first = { model: c.model };
+      for (const v of c.firstChunkSeconds) this.firstChunk.observe(first, v);
+      c.requests = 0;
+      c.promptTokens = undefined;
+      c.completionTokens = undefined;
+      c.costUsd = 0;
+      c.seconds.length = 0;
+      c.firstChunkSeconds.length = 0;
     }
   }
 }

@@ -19,25 +19,27 @@ function checkNumber(body: Obj, field: string, min: number, max: number): void {
   if (v < min || v > max) bad(field, `must be between ${min} and ${max}, got ${v}`);
 }
 
-function checkContent(content: unknown, path: string, role: string): void {
+// Paths such as `messages[3].content` are built only for the message at fault.
+function checkContent(content: unknown, i: number, role: string): void {
   if (typeof content === "string") return;
+  const path = `messages[${i}].content`;
   if (content === null || content === undefined) {
     if (role === "assistant") return;
     bad(path, `is required for role "${role}"`);
   }
   if (!Array.isArray(content))
     bad(path, `expected a string or an array of content parts, got ${typeName(content)}`);
-  content.forEach((part, i) => {
+  content.forEach((part, j) => {
     if (!isObj(part) || typeof part.type !== "string")
-      bad(`${path}[${i}]`, 'expected a content part with a "type"');
+      bad(`${path}[${j}]`, 'expected a content part with a "type"');
     if (!PART_TYPES.has(part.type))
       bad(
-        `${path}[${i}].type`,
+        `${path}[${j}].type`,
         `unknown content part type "${part.type}"; expected text, image_url, input_audio or file`,
       );
-    if (part.type === "text" && typeof part.text !== "string") bad(`${path}[${i}].text`, "expected a string");
+    if (part.type === "text" && typeof part.text !== "string") bad(`${path}[${j}].text`, "expected a string");
     if (part.type === "image_url" && !(isObj(part.image_url) && typeof part.image_url.url === "string"))
-      bad(`${path}[${i}].image_url.url`, "expected a string");
+      bad(`${path}[${j}].image_url.url`, "expected a string");
   });
 }
 
@@ -55,18 +57,17 @@ export function validateChatRequest(body: unknown): {
   if (!Array.isArray(body.messages)) bad("messages", `expected an array, got ${typeName(body.messages)}`);
   if (body.messages.length === 0) bad("messages", "must contain at least one message");
   body.messages.forEach((m, i) => {
-    const path = `messages[${i}]`;
-    if (!isObj(m)) bad(path, `expected an object, got ${typeName(m)}`);
+    if (!isObj(m)) bad(`messages[${i}]`, `expected an object, got ${typeName(m)}`);
     if (typeof m.role !== "string" || !ROLES.has(m.role))
       bad(
-        `${path}.role`,
+        `messages[${i}].role`,
         `expected one of system, developer, user, assistant, tool; got ${JSON.stringify(m.role)}`,
       );
-    checkContent(m.content, `${path}.content`, m.role);
+    checkContent(m.content, i, m.role);
     if (m.role === "tool" && typeof m.tool_call_id !== "string")
-      bad(`${path}.tool_call_id`, "is required for tool messages");
+      bad(`messages[${i}].tool_call_id`, "is required for tool messages");
     if (m.role === "assistant" && m.tool_calls !== undefined && m.tool_calls !== null) {
-      if (!Array.isArray(m.tool_calls)) bad(`${path}.tool_calls`, "expected an array");
+      if (!Array.isArray(m.tool_calls)) bad(`messages[${i}].tool_calls`, "expected an array");
       m.tool_calls.forEach((c, j) => {
         if (
           !isObj(c) ||
@@ -76,7 +77,7 @@ export function validateChatRequest(body: unknown): {
           typeof c.function.arguments !== "string"
         ) {
           bad(
-            `${path}.tool_calls[${j}]`,
+            `messages[${i}].tool_calls[${j}]`,
             "expected { id, type: 'function', function: { name, arguments: string } }",
           );
         }

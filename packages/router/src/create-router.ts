@@ -75,6 +75,8 @@ interface Attempted<T> {
   startedAt: number;
 }
 
+const NO_TAGS: string[] = []; // shared: plans only read their tags
+
 function tagsFrom(request: ChatRequest, options: CallOptions): string[] {
   const raw = options.metadata?.tags ?? request.metadata?.tags;
   if (Array.isArray(raw)) return raw.map(String).filter(Boolean);
@@ -83,8 +85,10 @@ function tagsFrom(request: ChatRequest, options: CallOptions): string[] {
       .split(",")
       .map((t) => t.trim())
       .filter(Boolean);
-  return [];
+  return NO_TAGS;
 }
+
+const runChat = (d: Deployment, req: ChatRequest, opts: CallOptions) => d.model.chat(req, opts);
 
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason);
@@ -221,6 +225,7 @@ export function createRouter(config: RouterConfig): Router {
   const byGroup = new Map<string, Deployment[]>();
   for (const d of deployments) byGroup.set(d.group, [...(byGroup.get(d.group) ?? []), d]);
   const groups = [...byGroup.keys()];
+  const idsByGroup = new Map([...byGroup].map(([g, list]) => [g, list.map((d) => d.id)]));
   // Work the common case skips: groups whose deployments all share one `order`, routers without budgets.
   const tiered = new Map([...byGroup].map(([g, list]) => [g, splitByOrder(list).length > 1]));
   const budgeted = (config.budgets?.length ?? 0) > 0;
@@ -409,7 +414,9 @@ export function createRouter(config: RouterConfig): Router {
         eligible = tagged;
       }
     }
-    const cooling = await state.coolingDown(eligible.map((d) => d.id));
+    const cooling = await state.coolingDown(
+      eligible === all ? (idsByGroup.get(group) ?? []) : eligible.map((d) => d.id),
+    );
     if (cooling.size) {
       for (const d of eligible)
         if (cooling.has(d.id)) exclude(p.trace, d.id, "cooling down after repeated failures");
@@ -634,7 +641,7 @@ export function createRouter(config: RouterConfig): Router {
       costUsd,
       stream,
     });
-    if (costUsd && costUsd > 0) {
+    if (budgeted && costUsd && costUsd > 0) {
       const d = a.deployment;
       const scopes = [
         `group:${d.group}`,
@@ -663,7 +670,7 @@ export function createRouter(config: RouterConfig): Router {
     const startedAt = Date.now();
     const p = await plan(request, options);
     try {
-      const a = await attempt(request, options, p, false, (d, req, opts) => d.model.chat(req, opts));
+      const a = await attempt(request, options, p, false, runChat);
       const { costUsd } = await settle(p, a, a.value.usage, false);
       let result = a.value;
       if (a.replacements?.size) {
@@ -683,7 +690,8 @@ export function createRouter(config: RouterConfig): Router {
           })),
         };
       }
-      result = { ...result, llmux: { ...result.llmux, ...metadata(p, a, costUsd, startedAt) } };
+      const meta = metadata(p, a, costUsd, startedAt);
+      result = { ...result, llmux: result.llmux ? { ...result.llmux, ...meta } : meta };
       for (const l of listeners.result) l({ trace: p.trace, result });
       return result;
     } catch (e) {

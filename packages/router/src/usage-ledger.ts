@@ -48,20 +48,18 @@ export class UsageLedger {
     key: new Map<string, LedgerTotals>(),
   };
   private readonly all = empty();
+  // The totals an entry adds to, for the last (deployment, group, model, key): a client repeating
+  // itself finds them without a lookup.
+  private last:
+    | { deployment: string; group: string; model: string; key?: string; targets: LedgerTotals[] }
+    | undefined;
 
   constructor(private readonly keep = 1000) {}
 
   record(entry: LedgerEntry): void {
     this.recent.push(entry);
     if (this.recent.length > this.keep) this.recent.shift();
-    const targets = [
-      this.all,
-      this.bucket("deployment", entry.deployment),
-      this.bucket("group", entry.group),
-      this.bucket("model", entry.model),
-    ];
-    if (entry.key) targets.push(this.bucket("key", entry.key));
-    for (const t of targets) {
+    for (const t of this.targetsOf(entry)) {
       t.requests++;
       if (entry.outcome === "failure") t.failures++;
       t.promptTokens += entry.usage?.prompt_tokens ?? 0;
@@ -71,6 +69,33 @@ export class UsageLedger {
       } else t.costUsd += entry.costUsd;
       t.latencyMsTotal += entry.latencyMs;
     }
+  }
+
+  private targetsOf(entry: LedgerEntry): LedgerTotals[] {
+    const last = this.last;
+    if (
+      last &&
+      last.deployment === entry.deployment &&
+      last.group === entry.group &&
+      last.model === entry.model &&
+      last.key === entry.key
+    )
+      return last.targets;
+    const targets = [
+      this.all,
+      this.bucket("deployment", entry.deployment),
+      this.bucket("group", entry.group),
+      this.bucket("model", entry.model),
+    ];
+    if (entry.key) targets.push(this.bucket("key", entry.key));
+    this.last = {
+      deployment: entry.deployment,
+      group: entry.group,
+      model: entry.model,
+      key: entry.key,
+      targets,
+    };
+    return targets;
   }
 
   private bucket(kind: keyof UsageLedger["sums"], id: string): LedgerTotals {
