@@ -34,7 +34,11 @@ export interface SpanLike {
 export interface GatewayOptions {
   /** What answers: usually a router; any `ChatModel` works. */
   model: ChatModel;
-  /** Model names served (for `GET /v1/models` and to reject unknown ones); default: accept any. */
+  /**
+   * Model names served (for `GET /v1/models` and to reject unknown ones); default: accept any. Without
+   * a list, the first 200 distinct names get their own metric series and usage totals; later ones
+   * are counted as `(other)`, so clients cannot grow the gateway's memory by inventing names.
+   */
   models?: readonly string[] | (() => readonly string[]);
   /** Admin key: manages virtual keys and may call every model. */
   masterKey?: string;
@@ -97,6 +101,10 @@ function bearer(req: FastifyRequest): string | undefined {
 // ≈5 µs more CPU per request than this loop does. Each line keeps its own time.
 const LOG_BATCH = 128;
 const LOG_DELAY_MS = 50;
+
+// Without a list of served models, the distinct model names that get their own series and totals.
+const MAX_UNLISTED_MODELS = 200;
+const OTHER_MODEL = "(other)";
 
 const LIVE_FEED_MAX_BUFFER = 1024 * 1024; // an admin live feed further behind than this is closed
 const FLUSH_AT = 64 * 1024; // a producer faster than the event loop still writes (and waits) in 64 KiB steps
@@ -209,6 +217,14 @@ export function createGateway(options: GatewayOptions): Gateway {
   const liveFeeds = new Set<ServerResponse>();
   const model = options.model;
   const inflight = new Set<Promise<void>>();
+  const unlistedModels = new Set<string>();
+  /** The model name metrics and usage totals count a request under (bounded without a served list). */
+  const modelLabel = (name: string, listed: boolean): string => {
+    if (listed || unlistedModels.has(name)) return name;
+    if (unlistedModels.size >= MAX_UNLISTED_MODELS) return OTHER_MODEL;
+    unlistedModels.add(name);
+    return name;
+  };
   let ready = false;
   let draining = false;
 
@@ -493,6 +509,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     if (key) keys.admit(key, request.model);
     const keyLabel = key?.name ?? "-";
+    const countedAs = modelLabel(request.model, served !== undefined);
     // A client that goes away cancels the upstream call.
     const controller = new AbortController();
     reply.raw.on("close", () => {
@@ -523,7 +540,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       const record: RequestRecord = {
         id: req.id,
         time: Math.round(performance.timeOrigin + started), // when it arrived, on the wall clock
-        model: request.model,
+        model: countedAs,
         deployment: meta?.deployment ?? null,
         provider: meta?.provider ?? null,
         key: key?.name ?? null,
@@ -543,7 +560,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       activity.record(record);
       metrics.recordChat({
-        model: request.model,
+        model: countedAs,
         deployment,
         key: keyLabel,
         status,

@@ -10,7 +10,10 @@ export interface RequestRecord {
   id: string;
   /** When the request arrived (milliseconds since the epoch, as `Date.now()`). */
   time: number;
-  /** The model (router group) the client asked for. */
+  /**
+   * The model (router group) the client asked for; `(other)` past the 200th distinct name when the
+   * gateway has no list of served models.
+   */
   model: string;
   /** The deployment that answered; `null` when none did. */
   deployment: string | null;

@@ -532,6 +532,45 @@ describe("under load", () => {
     }
   });
 
+  it("without a list of served models, counts the 201st distinct model name and later ones as (other)", async () => {
+    const gw = await startGateway({
+      model: instantModel(1, ""),
+      masterKey: MASTER,
+      port: 0,
+      logger: false,
+      processMetrics: false,
+    });
+    try {
+      const c = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: MASTER, maxRetries: 0 });
+      const names = Array.from({ length: 205 }, (_, i) => `made-up-${i}`);
+      for (let i = 0; i < names.length; i += 41) {
+        await Promise.all(
+          names
+            .slice(i, i + 41)
+            .map((model) => c.chat.completions.create({ model, messages: [{ role: "user", content: "x" }] })),
+        );
+      }
+      // A name already counted keeps its own series.
+      await c.chat.completions.create({ model: "made-up-0", messages: [{ role: "user", content: "x" }] });
+      const text = await (await fetch(`${gw.url}/metrics`)).text();
+      const series = text.split("\n").filter((l) => l.startsWith("llmux_requests_total{"));
+      expect(series).toHaveLength(201);
+      expect(text).toContain(
+        'llmux_requests_total{model="(other)",deployment="-",key="-",status="200",stream="false"} 5',
+      );
+      expect(text).toContain(
+        'llmux_requests_total{model="made-up-0",deployment="-",key="-",status="200",stream="false"} 2',
+      );
+      const headers = { authorization: `Bearer ${MASTER}` };
+      const usage = (await (await fetch(`${gw.url}/admin/usage`, { headers })).json()) as UsageReport;
+      expect(Object.keys(usage.byModel)).toHaveLength(201);
+      expect(usage.byModel["(other)"]?.requests).toBe(5);
+      expect(usage.total.requests).toBe(206);
+    } finally {
+      await gw.close();
+    }
+  });
+
   it("a client that reads slowly still gets every event, in order, then [DONE]", async () => {
     const n = 20_000;
     const piece = "x".repeat(60);
