@@ -398,7 +398,7 @@ export function createRouter(config: RouterConfig): Router {
       trace.excluded.push({ deployment, reason });
   }
 
-  async function pick(group: string, p: Plan, failed: Set<string>): Promise<Deployment | undefined> {
+  async function pick(group: string, p: Plan, failed?: Set<string>): Promise<Deployment | undefined> {
     const all = byGroup.get(group) ?? [];
     let eligible = all;
     if (p.pii && !p.redact) {
@@ -441,7 +441,7 @@ export function createRouter(config: RouterConfig): Router {
       eligible = withinBudget;
     }
     // Prefer deployments that have not failed for this request; retry a failed one only if none is left.
-    if (failed.size) {
+    if (failed?.size) {
       const fresh = eligible.filter((d) => !failed.has(d.id));
       if (fresh.length) eligible = fresh;
     }
@@ -490,14 +490,14 @@ export function createRouter(config: RouterConfig): Router {
       { provider: name },
     );
     const queue = [p.group];
-    const visited = new Set<string>();
-    const failed = new Set<string>();
+    const visited: string[] = []; // groups tried: a few at most
+    let failed: Set<string> | undefined; // made on the first failure (most requests have none)
     let lastError: LlmuxError | undefined;
     try {
       while (queue.length) {
         const group = queue.shift()!;
-        if (visited.has(group)) continue;
-        visited.add(group);
+        if (visited.includes(group)) continue;
+        visited.push(group);
         if (group !== p.group) {
           p.trace.steps.push({
             rule: "fallback",
@@ -561,7 +561,7 @@ export function createRouter(config: RouterConfig): Router {
             });
             if (overall.signal?.aborted || err.kind === "aborted") throw err;
             if (err.isCallerError) throw err;
-            failed.add(deployment.id);
+            (failed ??= new Set()).add(deployment.id);
             lastError = err;
             if (await state.recordFailure(deployment.id, allowedFails, cooldownMs)) {
               exclude(
@@ -582,7 +582,8 @@ export function createRouter(config: RouterConfig): Router {
             inflight.set(deployment.id, (inflight.get(deployment.id) ?? 1) - 1);
           }
         }
-        for (const next of fallbacksFor(group, lastError?.kind)) if (!visited.has(next)) queue.push(next);
+        for (const next of fallbacksFor(group, lastError?.kind))
+          if (!visited.includes(next)) queue.push(next);
       }
     } finally {
       overall.dispose();
