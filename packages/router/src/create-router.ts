@@ -561,7 +561,8 @@ export function createRouter(config: RouterConfig): Router {
             });
             if (overall.signal?.aborted || err.kind === "aborted") throw err;
             if (err.isCallerError) throw err;
-            (failed ??= new Set()).add(deployment.id);
+            failed ??= new Set();
+            failed.add(deployment.id);
             lastError = err;
             if (await state.recordFailure(deployment.id, allowedFails, cooldownMs)) {
               exclude(
