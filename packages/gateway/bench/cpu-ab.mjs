@@ -44,8 +44,10 @@ for (const [name, n] of [
 ]) {
   if (!Number.isInteger(n) || n < 1 || n > 1_000_000) fail(`${name} must be an integer from 1 to 1000000`);
 }
-if (positionals.length === 0)
-  fail("name at least one build: NAME=DIR or NAME=DIR:KIND (bare, fastify, adapter, router, gateway)");
+// What NAME=DIR:KIND runs instead of that checkout's llmux-gateway: the bare proxy or one layer.
+const KINDS = ["bare", "fastify", "adapter", "router", "gateway"];
+const SPEC = `NAME=DIR or NAME=DIR:KIND, KIND one of ${KINDS.join(", ")}`;
+if (positionals.length === 0) fail(`name at least one build: ${SPEC}`);
 
 const peers = fileURLToPath(new URL("../../../../shared/tools/peers/", import.meta.url));
 if (!existsSync(`${peers}fake-upstream.mjs`)) fail(`${peers} not found: ../shared must sit beside the repo`);
@@ -81,14 +83,13 @@ await waitHttp(`http://127.0.0.1:${UPSTREAM_PORT}/v1/models`);
 const upstream = `http://127.0.0.1:${UPSTREAM_PORT}/v1`;
 const nodeArgs = (process.env.NODE_ARGS ?? "").split(" ").filter(Boolean);
 
-const KINDS = "bare, fastify, adapter, router, gateway";
 const builds = [];
 for (const [i, spec] of positionals.entries()) {
-  const m = /^([\w.-]+)=(.+?)(?::(bare|fastify|adapter|router|gateway))?$/.exec(spec);
-  if (!m) fail(`"${spec}" is not NAME=DIR or NAME=DIR:KIND, KIND one of ${KINDS}`);
+  const m = new RegExp(`^([\\w.-]+)=(.+?)(?::(${KINDS.join("|")}))?$`).exec(spec);
+  if (!m) fail(`"${spec}" is not ${SPEC}`);
   const [, name, dirArg, kind] = m;
   const dir = resolve(dirArg);
-  if (!existsSync(dir)) fail(`${dir} does not exist (NAME=DIR or NAME=DIR:KIND, KIND one of ${KINDS})`);
+  if (!existsSync(dir)) fail(`${dir} does not exist (${SPEC})`);
   if (kind && kind !== "bare" && mode !== "json")
     fail(`the ${kind} layer serves JSON only: drop --mode ${mode}`);
   const port = 9210 + i;
