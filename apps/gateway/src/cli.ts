@@ -8,6 +8,7 @@ import { createRouter, parseConfig, registerProvider } from "llmux";
 import { destination } from "pino";
 import { parse as parseYaml } from "yaml";
 import { batchedLogStream } from "./batched-log-stream.js";
+import { holdTickObject } from "./hold-tick-object.js";
 
 const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
 const TRANSPORTS = ["http", "sdk"];
@@ -51,6 +52,7 @@ function substitute(value: unknown): unknown {
 }
 
 async function main(): Promise<void> {
+  holdTickObject(); // keeps process.nextTick fast after full garbage collections (see the function)
   let values: { config?: string; host?: string; port?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
