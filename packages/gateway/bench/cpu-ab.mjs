@@ -22,8 +22,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { Pool } from "undici";
-import { chatRequestBody } from "./chat-request.mjs";
+import { sendChats } from "./chat-request.mjs";
 import { startNode, waitHttp } from "./children.mjs";
 
 const { values, positionals } = parseArgs({
@@ -107,9 +106,6 @@ for (const [i, spec] of positionals.entries()) {
   builds.push({ name, child, origin: `http://127.0.0.1:${port}`, cpu: [], rps: [], rss: 0 });
 }
 
-const body = chatRequestBody({ stream: mode === "sse" });
-const headers = { "content-type": "application/json", authorization: "Bearer sk-test" };
-
 /** Peak resident set size of a process so far (VmHWM), in MB. */
 function peakRssMb(pid) {
   const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
@@ -123,17 +119,9 @@ function ticks(pid) {
 }
 
 async function load(build, count) {
-  const pool = new Pool(build.origin, { connections: concurrency });
-  let left = count;
-  const worker = async () => {
-    while (left-- > 0) {
-      const r = await pool.request({ path: "/v1/chat/completions", method: "POST", headers, body });
-      const text = await r.body.text();
-      if (r.statusCode !== 200) fail(`${build.name}: HTTP ${r.statusCode}: ${text.slice(0, 200)}`);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  await pool.close();
+  await sendChats(build.origin, { count, concurrency, stream: mode === "sse" }).catch((e) =>
+    fail(`${build.name}: ${e.message}`),
+  );
 }
 
 for (const b of builds) await load(b, Math.min(requests, 2000)); // warm up

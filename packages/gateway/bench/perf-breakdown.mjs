@@ -16,8 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { Pool } from "undici";
-import { chatRequestBody } from "./chat-request.mjs";
+import { sendChats } from "./chat-request.mjs";
 import { startNode, waitHttp } from "./children.mjs";
 
 const { values } = parseArgs({
@@ -74,21 +73,10 @@ const args =
 const service = startNode(args, { PORT: String(PORT), UPSTREAM: `http://127.0.0.1:${UPSTREAM_PORT}/v1` });
 await ready(`http://127.0.0.1:${PORT}/health`);
 
-const body = chatRequestBody({ stream: mode === "sse" });
-const headers = { "content-type": "application/json", authorization: "Bearer sk-test" };
-async function load(count) {
-  const pool = new Pool(`http://127.0.0.1:${PORT}`, { connections: 10 });
-  let left = count;
-  const worker = async () => {
-    while (left-- > 0) {
-      const r = await pool.request({ path: "/v1/chat/completions", method: "POST", headers, body });
-      const text = await r.body.text();
-      if (r.statusCode !== 200) fail(`HTTP ${r.statusCode}: ${text.slice(0, 200)}`);
-    }
-  };
-  await Promise.all(Array.from({ length: 10 }, worker));
-  await pool.close();
-}
+const load = (count) =>
+  sendChats(`http://127.0.0.1:${PORT}`, { count, concurrency: 10, stream: mode === "sse" }).catch((e) =>
+    fail(e.message),
+  );
 
 await load(2000); // warm up
 const data = join(tmpdir(), `llmux-perf-${process.pid}.data`);
