@@ -8,11 +8,12 @@
 // bounded number of requests per round.
 //
 //   node bench/cpu-ab.mjs [--mode json|sse] [--concurrency 10] [--requests 30000] [--rounds 9]
-//                         [--idle-ms 0] NAME=DIR[:KIND][@FLAGS] ...
+//                         [--idle-ms 0] [--warmup 20000] NAME=DIR[:KIND][@FLAGS] ...
 //   e.g. git worktree add /tmp/before HEAD~1 && (cd /tmp/before && pnpm install && pnpm turbo run build)
 //        node bench/cpu-ab.mjs before=/tmp/before after=../..
 //
-// For each build: the gateway's CPU time per request (user + system, from /proc/PID/stat) in every
+// Each build first serves --warmup requests, so that V8 has compiled its request path (a fresh
+// llmux-gateway takes 15,000–20,000 requests to get there). For each build: the gateway's CPU time per request (user + system, from /proc/PID/stat) in every
 // round, their median, the median throughput and the peak RSS. Rounds run the builds in turn, so a
 // machine that speeds up or slows down during the run moves all of them. `--idle-ms` waits that long
 // after the warm-up, as a gateway does between bursts: V8's memory reducer then runs full garbage
@@ -25,30 +26,38 @@ import { parseArgs } from "node:util";
 import { sendChats } from "./chat-request.mjs";
 import { startNode, waitHttp } from "./children.mjs";
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    mode: { type: "string", default: "json" },
-    concurrency: { type: "string", default: "10" },
-    requests: { type: "string", default: "30000" },
-    rounds: { type: "string", default: "9" },
-    "idle-ms": { type: "string", default: "0" },
-  },
-});
 const fail = (message) => {
   console.error(`cpu-ab: ${message}`);
   process.exit(2);
 };
+let parsed;
+try {
+  parsed = parseArgs({
+    allowPositionals: true,
+    options: {
+      mode: { type: "string", default: "json" },
+      concurrency: { type: "string", default: "10" },
+      requests: { type: "string", default: "30000" },
+      rounds: { type: "string", default: "9" },
+      "idle-ms": { type: "string", default: "0" },
+      warmup: { type: "string", default: "20000" },
+    },
+  });
+} catch (e) {
+  fail(e.message.split("\n")[0]);
+}
+const { values, positionals } = parsed;
 const ready = async (url) => {
   if (!(await waitHttp(url))) fail(`${url} did not answer within 20 s`);
 };
 const mode = values.mode;
 if (mode !== "json" && mode !== "sse") fail(`--mode must be json or sse, got ${mode}`);
-const [concurrency, requests, rounds, idleMs] = [
+const [concurrency, requests, rounds, idleMs, warmup] = [
   values.concurrency,
   values.requests,
   values.rounds,
   values["idle-ms"],
+  values.warmup,
 ].map(Number);
 for (const [name, n] of [
   ["--concurrency", concurrency],
@@ -57,6 +66,8 @@ for (const [name, n] of [
 ]) {
   if (!Number.isInteger(n) || n < 1 || n > 1_000_000) fail(`${name} must be an integer from 1 to 1000000`);
 }
+if (!Number.isInteger(warmup) || warmup < 0 || warmup > 1_000_000)
+  fail("--warmup must be an integer from 0 to 1000000");
 if (!Number.isInteger(idleMs) || idleMs < 0 || idleMs > 600_000)
   fail("--idle-ms must be an integer from 0 to 600000");
 // What NAME=DIR:KIND runs instead of that checkout's llmux-gateway: the bare proxy or one layer.
@@ -124,7 +135,7 @@ async function load(build, count) {
   );
 }
 
-for (const b of builds) await load(b, Math.min(requests, 2000)); // warm up
+if (warmup > 0) for (const b of builds) await load(b, warmup);
 if (idleMs > 0) await new Promise((r) => setTimeout(r, idleMs));
 for (let round = 0; round < rounds; round++) {
   for (const b of builds) {
@@ -139,7 +150,7 @@ for (let round = 0; round < rounds; round++) {
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(
-  `cpu-ab: ${mode}, concurrency ${concurrency}, ${requests} requests × ${rounds} rounds${idleMs ? `, ${idleMs} ms idle after the warm-up` : ""}, Node ${process.version}`,
+  `cpu-ab: ${mode}, concurrency ${concurrency}, ${warmup} warm-up requests, ${requests} requests × ${rounds} rounds${idleMs ? `, ${idleMs} ms idle after the warm-up` : ""}, Node ${process.version}`,
 );
 for (const b of builds) {
   console.log(

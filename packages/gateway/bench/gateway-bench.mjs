@@ -10,8 +10,13 @@
 // time to the first SSE event at concurrency 1 (bench/first-event.mjs), peak RSS of each gateway.
 //
 // Run (after `pnpm turbo run build`): pnpm --filter @llmux/gateway bench
-// Env: DURATION (s per cell, default 5), CONCURRENCY (1,10,50), MODES (json,sse), TARGETS
-// (direct,bare,llmux,llmux-docker,portkey), FIRST_EVENT_REQUESTS (2000), PEERS_DIR (/tmp/llmux-peers).
+// Env: DURATION (s per cell, default 5), WARMUP (s per target and mode before its cells, default 5),
+// CONCURRENCY (1,10,50), MODES (json,sse), TARGETS (direct,bare,llmux,llmux-docker,portkey),
+// FIRST_EVENT_REQUESTS (2000), PEERS_DIR (/tmp/llmux-peers).
+// The warm-up is longer than the harness's 1 s so that every gateway is measured once V8 has compiled
+// its request path: a fresh llmux-gateway takes 15,000–20,000 requests to get there (1 s at
+// concurrency 50 is ≈8,000), and its concurrency-1 cells, which come first, would otherwise time the
+// compiler's threads competing for this machine's two cores.
 // Prints JSON lines (stdout) and markdown tables at the end; every load loop is bounded in time.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, openSync, readFileSync } from "node:fs";
@@ -34,6 +39,7 @@ for (const [file, why] of [
 
 const env = process.env;
 const duration = env.DURATION ?? "5";
+const warmup = env.WARMUP ?? "5";
 const concurrency = env.CONCURRENCY ?? "1,10,50";
 const modes = env.MODES ?? "json,sse";
 const wanted = new Set((env.TARGETS ?? "direct,bare,llmux,llmux-docker,portkey").split(","));
@@ -195,6 +201,8 @@ const args = [
   targets.join(","),
   "--duration",
   duration,
+  "--warmup",
+  warmup,
   "--concurrency",
   concurrency,
   "--modes",
@@ -265,7 +273,7 @@ const portkeyRps = (r) =>
 const pct = (a, b) => (a && b ? `${((100 * a) / b).toFixed(1)}%` : "");
 const times = (a, b) => (a && b ? `${(a / b).toFixed(1)}×` : "");
 console.log(
-  `\n### Gateway bench ${new Date().toISOString().slice(0, 10)} (loopback, fake upstream, ${duration} s per cell)\n`,
+  `\n### Gateway bench ${new Date().toISOString().slice(0, 10)} (loopback, fake upstream, ${duration} s per cell after ${warmup} s of warm-up)\n`,
 );
 // CPU time of the gateway process per request (the harness samples /proc ticks): steadier than the
 // latencies on a shared VM, whose wake-ups move with the hour.

@@ -5,11 +5,15 @@
 // count the time a thread is off the CPU (preempted after waking a peer with a socket write).
 //
 //   node bench/perf-breakdown.mjs [--target llmux|bare] [--mode json|sse] [--requests 30000]
+//                                 [--warmup 20000]
 //
 // Needs `perf` (Debian: apt-get install linux-perf) and the right to use it (root, or
 // kernel.perf_event_paranoid <= 1). One fake upstream (../shared/tools/peers), loopback only, a
 // bounded number of requests. Sampling at 5 kHz with frame pointers slows the process down (≈1.7×):
-// read the shares, and the µs only against another run of this script.
+// read the shares, and the µs only against another run of this script. The warm-up (20,000 requests
+// unless told) lets V8 finish compiling the request path first: a fresh llmux-gateway spends 136–240
+// µs of CPU per request over its first 15,000 requests, most of it in the optimizing compilers'
+// threads, and 74–86 µs from 20,000 on.
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,26 +23,36 @@ import { parseArgs } from "node:util";
 import { sendChats } from "./chat-request.mjs";
 import { startNode, waitHttp } from "./children.mjs";
 
-const { values } = parseArgs({
-  options: {
-    target: { type: "string", default: "llmux" },
-    mode: { type: "string", default: "json" },
-    requests: { type: "string", default: "30000" },
-  },
-});
 const fail = (message) => {
   console.error(`perf-breakdown: ${message}`);
   process.exit(2);
 };
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      target: { type: "string", default: "llmux" },
+      mode: { type: "string", default: "json" },
+      requests: { type: "string", default: "30000" },
+      warmup: { type: "string", default: "20000" },
+    },
+  });
+} catch (e) {
+  fail(e.message.split("\n")[0]);
+}
+const { values } = parsed;
 const ready = async (url) => {
   if (!(await waitHttp(url))) fail(`${url} did not answer within 20 s`);
 };
 const { target, mode } = values;
 const requests = Number(values.requests);
+const warmup = Number(values.warmup);
 if (target !== "llmux" && target !== "bare") fail(`--target must be llmux or bare, got ${target}`);
 if (mode !== "json" && mode !== "sse") fail(`--mode must be json or sse, got ${mode}`);
 if (!Number.isInteger(requests) || requests < 1000 || requests > 1_000_000)
   fail("--requests must be an integer from 1000 to 1000000");
+if (!Number.isInteger(warmup) || warmup < 0 || warmup > 1_000_000)
+  fail("--warmup must be an integer from 0 to 1000000");
 try {
   execFileSync("perf", ["--version"], { stdio: "ignore" });
 } catch {
@@ -78,7 +92,7 @@ const load = (count) =>
     fail(e.message),
   );
 
-await load(2000); // warm up
+if (warmup > 0) await load(warmup);
 const data = join(tmpdir(), `llmux-perf-${process.pid}.data`);
 const perfArgs = ["record", "-e", "cpu-clock", "-F", "4999", "-g", "-p", String(service.pid), "-o", data];
 const recorder = spawn("perf", perfArgs, { stdio: "ignore" });
@@ -140,7 +154,7 @@ for (const block of text.split("\n\n")) {
 if (samples === 0) fail("perf recorded no samples (is perf allowed here? try as root)");
 const us = (n) => ((n / 4999 / requests) * 1e6).toFixed(1);
 console.log(
-  `perf-breakdown: ${target}, ${mode}, concurrency 10, ${requests} requests, ${samples} samples, ` +
+  `perf-breakdown: ${target}, ${mode}, concurrency 10, ${requests} requests after ${warmup}, ${samples} samples, ` +
     `${us(samples)} µs of CPU per request under perf, Node ${process.version}`,
 );
 console.log("| where | µs/req | share |\n|---|---:|---:|");
