@@ -22,54 +22,31 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { sendChats } from "./chat-request.mjs";
 import { startNode, waitHttp } from "./children.mjs";
+import { scriptArgs } from "./script-args.mjs";
 
-const fail = (message) => {
-  console.error(`cpu-ab: ${message}`);
-  process.exit(2);
-};
-let parsed;
-try {
-  parsed = parseArgs({
-    allowPositionals: true,
-    options: {
-      mode: { type: "string", default: "json" },
-      concurrency: { type: "string", default: "10" },
-      requests: { type: "string", default: "30000" },
-      rounds: { type: "string", default: "9" },
-      "idle-ms": { type: "string", default: "0" },
-      warmup: { type: "string", default: "20000" },
-    },
-  });
-} catch (e) {
-  fail(e.message.split("\n")[0]);
-}
-const { values, positionals } = parsed;
+const { values, positionals, fail, int } = scriptArgs("cpu-ab", {
+  allowPositionals: true,
+  options: {
+    mode: { type: "string", default: "json" },
+    concurrency: { type: "string", default: "10" },
+    requests: { type: "string", default: "30000" },
+    rounds: { type: "string", default: "9" },
+    "idle-ms": { type: "string", default: "0" },
+    warmup: { type: "string", default: "20000" },
+  },
+});
 const ready = async (url) => {
   if (!(await waitHttp(url))) fail(`${url} did not answer within 20 s`);
 };
 const mode = values.mode;
 if (mode !== "json" && mode !== "sse") fail(`--mode must be json or sse, got ${mode}`);
-const [concurrency, requests, rounds, idleMs, warmup] = [
-  values.concurrency,
-  values.requests,
-  values.rounds,
-  values["idle-ms"],
-  values.warmup,
-].map(Number);
-for (const [name, n] of [
-  ["--concurrency", concurrency],
-  ["--requests", requests],
-  ["--rounds", rounds],
-]) {
-  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) fail(`${name} must be an integer from 1 to 1000000`);
-}
-if (!Number.isInteger(warmup) || warmup < 0 || warmup > 1_000_000)
-  fail("--warmup must be an integer from 0 to 1000000");
-if (!Number.isInteger(idleMs) || idleMs < 0 || idleMs > 600_000)
-  fail("--idle-ms must be an integer from 0 to 600000");
+const concurrency = int("concurrency", 1, 1_000_000);
+const requests = int("requests", 1, 1_000_000);
+const rounds = int("rounds", 1, 1_000_000);
+const warmup = int("warmup", 0, 1_000_000);
+const idleMs = int("idle-ms", 0, 600_000);
 // What NAME=DIR:KIND runs instead of that checkout's llmux-gateway: the bare proxy or one layer.
 const KINDS = ["bare", "fastify", "adapter", "router", "gateway"];
 const SPEC = `NAME=DIR[:KIND][@NODE_FLAG,...], KIND one of ${KINDS.join(", ")}`;

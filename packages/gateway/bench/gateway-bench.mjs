@@ -40,6 +40,16 @@ for (const [file, why] of [
 const env = process.env;
 const duration = env.DURATION ?? "5";
 const warmup = env.WARMUP ?? "5";
+// The harness takes 1–120 s per cell and 0–30 s of warm-up; say so before anything starts.
+for (const [name, value, min, max] of [
+  ["DURATION", duration, 1, 120],
+  ["WARMUP", warmup, 0, 30],
+]) {
+  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) < min || Number(value) > max) {
+    console.error(`gateway bench: ${name} must be a number of seconds from ${min} to ${max}, got "${value}"`);
+    process.exit(2);
+  }
+}
 const concurrency = env.CONCURRENCY ?? "1,10,50";
 const modes = env.MODES ?? "json,sse";
 const wanted = new Set((env.TARGETS ?? "direct,bare,llmux,llmux-docker,portkey").split(","));

@@ -19,40 +19,26 @@ import { existsSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { sendChats } from "./chat-request.mjs";
 import { startNode, waitHttp } from "./children.mjs";
+import { scriptArgs } from "./script-args.mjs";
 
-const fail = (message) => {
-  console.error(`perf-breakdown: ${message}`);
-  process.exit(2);
-};
-let parsed;
-try {
-  parsed = parseArgs({
-    options: {
-      target: { type: "string", default: "llmux" },
-      mode: { type: "string", default: "json" },
-      requests: { type: "string", default: "30000" },
-      warmup: { type: "string", default: "20000" },
-    },
-  });
-} catch (e) {
-  fail(e.message.split("\n")[0]);
-}
-const { values } = parsed;
+const { values, fail, int } = scriptArgs("perf-breakdown", {
+  options: {
+    target: { type: "string", default: "llmux" },
+    mode: { type: "string", default: "json" },
+    requests: { type: "string", default: "30000" },
+    warmup: { type: "string", default: "20000" },
+  },
+});
 const ready = async (url) => {
   if (!(await waitHttp(url))) fail(`${url} did not answer within 20 s`);
 };
 const { target, mode } = values;
-const requests = Number(values.requests);
-const warmup = Number(values.warmup);
 if (target !== "llmux" && target !== "bare") fail(`--target must be llmux or bare, got ${target}`);
 if (mode !== "json" && mode !== "sse") fail(`--mode must be json or sse, got ${mode}`);
-if (!Number.isInteger(requests) || requests < 1000 || requests > 1_000_000)
-  fail("--requests must be an integer from 1000 to 1000000");
-if (!Number.isInteger(warmup) || warmup < 0 || warmup > 1_000_000)
-  fail("--warmup must be an integer from 0 to 1000000");
+const requests = int("requests", 1000, 1_000_000);
+const warmup = int("warmup", 0, 1_000_000);
 try {
   execFileSync("perf", ["--version"], { stdio: "ignore" });
 } catch {
