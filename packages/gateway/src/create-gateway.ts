@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { hostname } from "node:os";
 import {
   type CallOptions,
   type ChatChunk,
@@ -15,6 +16,7 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from "fastify";
+import { type DestinationStream, destination } from "pino";
 import { GatewayActivity, type RequestRecord } from "./gateway-activity.js";
 import { GatewayMetrics } from "./gateway-metrics.js";
 import { clientError, toErrorResponse } from "./openai-error-response.js";
@@ -50,7 +52,11 @@ export interface GatewayOptions {
   allowedHosts?: readonly string[];
   /** Largest request body in bytes (default 4 MiB). */
   bodyLimit?: number;
-  /** pino logger options, or false for silence (default: info-level JSON lines on stdout). */
+  /**
+   * pino logger options, or false for silence (default: info-level JSON lines on stdout). With no
+   * options other than `level` and `stream`, the gateway writes its request lines itself, in pino's
+   * format; any other option leaves them to pino.
+   */
   logger?: boolean | Record<string, unknown>;
   /** Log message contents (default false: only ids, models, tokens, cost, latency). */
   logContent?: boolean;
@@ -101,6 +107,7 @@ function bearer(req: FastifyRequest): string | undefined {
 // ≈5 µs more CPU per request than this loop does. Each line keeps its own time.
 const LOG_BATCH = 128;
 const LOG_DELAY_MS = 50;
+const LINE_END = ',"msg":"chat completion"}\n';
 
 // Without a list of served models, the distinct model names that get their own series and totals.
 const MAX_UNLISTED_MODELS = 200;
@@ -236,11 +243,27 @@ export function createGateway(options: GatewayOptions): Gateway {
   // A queued request line is written with the time its request finished: the logger's timestamp
   // reads it (unless the options bring their own timestamp).
   let lineTime: number | undefined;
-  const loggerOptions = options.logger === undefined ? { level: "info" } : options.logger;
+  const loggerOptions = options.logger === undefined || options.logger === true ? {} : options.logger;
+  // With pino's default format (logger options `level` and `stream` at most), the gateway writes its
+  // request lines itself, the way pino would write them: one JSON.stringify per line instead of pino
+  // escaping every field name and value one character at a time. Under callgrind the line took ≈28k
+  // of the ≈370k instructions a JSON request costs (JSON at concurrency 10). Any other option
+  // (serializers, redact, formatters, base, mixin, custom levels, a timestamp, …) keeps pino's own
+  // formatting of every line.
+  const lineStream =
+    typeof loggerOptions === "object" &&
+    Object.keys(loggerOptions).every((k) => k === "level" || k === "stream")
+      ? ((loggerOptions.stream as DestinationStream | undefined) ?? destination(1)) // pino's default, stdout
+      : undefined;
   const app = Fastify({
     logger:
       typeof loggerOptions === "object" && loggerOptions.timestamp === undefined
-        ? { ...loggerOptions, timestamp: () => `,"time":${lineTime ?? Date.now()}` }
+        ? {
+            level: "info",
+            ...loggerOptions,
+            ...(lineStream ? { stream: lineStream } : {}),
+            timestamp: () => `,"time":${lineTime ?? Date.now()}`,
+          }
         : loggerOptions,
     bodyLimit: options.bodyLimit ?? 4 * 1024 * 1024,
     // One log line per request is written by the route itself (without contents).
@@ -257,6 +280,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
   });
 
+  // What pino puts around a line at level info with its default base: `{"level":30,"time":…,"pid":…,
+  // "hostname":…,` + the fields + `,"msg":…}`.
+  const lineBase = `,"pid":${process.pid},"hostname":${JSON.stringify(hostname())},`;
   // Two parallel arrays rather than a { time, line } object per request.
   let pendingLines: Record<string, unknown>[] = [];
   let pendingTimes: number[] = [];
@@ -268,6 +294,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     const times = pendingTimes;
     pendingLines = [];
     pendingTimes = [];
+    if (lineStream) {
+      for (let i = 0; i < lines.length; i++)
+        lineStream.write(
+          `{"level":30,"time":${times[i]}${lineBase}${JSON.stringify(lines[i]).slice(1, -1)}${LINE_END}`,
+        );
+      return;
+    }
     for (let i = 0; i < lines.length; i++) {
       lineTime = times[i];
       app.log.info(lines[i], "chat completion");

@@ -1,4 +1,5 @@
 import { request as httpRequest } from "node:http";
+import { hostname } from "node:os";
 import { type CallOptions, type ChatChunk, type ChatModel, resultToChunks } from "@llmux/core";
 import { createOpenAI } from "@llmux/provider-openai";
 import { type FakeOpenAIServer, startFakeOpenAI } from "@llmux/provider-testkit";
@@ -323,6 +324,41 @@ describe("request logs", () => {
       expect(line.time).toBeLessThanOrEqual(after + 20);
     }
     expect(JSON.stringify(lines)).not.toContain("secret");
+  });
+  it("writes the line as pino would, and leaves it to pino when the logger options change the format", async () => {
+    // `{ level, stream }`: the gateway formats its request lines itself. `base` (here pino's default
+    // base, spelled out) hands every line to pino. Both must write the same text.
+    const send = async (logger: Record<string, unknown>, stream: boolean) => {
+      const out: string[] = [];
+      const gw = await startGateway({
+        model: instantModel(2, "x"),
+        port: 0,
+        logContent: true,
+        logger: { ...logger, stream: { write: (s: string) => out.push(s) } },
+      });
+      await fetch(`${gw.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-request-id": "req-same" },
+        body: JSON.stringify({
+          model: "instant",
+          stream,
+          messages: [{ role: "user", content: 'a "quoted"\n\u0001 ü' }],
+        }),
+      }).then((r) => r.text());
+      await gw.close();
+      return out
+        .join("")
+        .split("\n")
+        .filter((l) => l.includes('"chat completion"'))
+        .map((l) => l.replace(/"time":\d+/, '"time":0').replace(/"latencyMs":\d+/, '"latencyMs":0'));
+    };
+    for (const stream of [false, true]) {
+      const own = await send({ level: "info" }, stream);
+      const pinos = await send({ level: "info", base: { pid: process.pid, hostname: hostname() } }, stream);
+      expect(own).toHaveLength(1);
+      expect(own).toEqual(pinos);
+      expect(JSON.parse(own[0]!)).toMatchObject({ level: 30, requestId: "req-same", msg: "chat completion" });
+    }
   });
 });
 
