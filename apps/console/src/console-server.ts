@@ -275,9 +275,12 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
     const servers = options.mcpServers ?? {};
     const age = tools ? Date.now() - tools.at : Number.POSITIVE_INFINITY;
     // ?refresh=1 reconnects to every server: at most every 5 s, whoever asks.
-    if (age > toolsTtl || (req.query.refresh === "1" && age > 5_000))
-      tools = { at: Date.now(), servers: loadToolReports(servers) };
-    return { servers: await tools.servers };
+    let current = tools;
+    if (!current || age > toolsTtl || (req.query.refresh === "1" && age > 5_000)) {
+      current = { at: Date.now(), servers: loadToolReports(servers) };
+      tools = current;
+    }
+    return { servers: await current.servers };
   });
 
   // Live requests: the gateway's /admin/events, relayed with the decision trace as lines. The

@@ -112,14 +112,20 @@ interface Cell {
 /**
  * A ring of the last `size` requests plus usage totals, with live listeners.
  *
- * Each request is kept as its JSON text: one flat string per request instead of an object graph
- * (record + decision trace) that the garbage collector would copy out of the young generation and
- * then trace in the old one for as long as the request stays in the ring. The totals go to one cell
- * per (model, deployment, key), the last one used in the usual case of a client repeating itself.
+ * Each request is kept as the UTF-8 bytes of its JSON text, in a buffer per slot that the next
+ * request in that slot writes over (a slot grows when a record does not fit). A string or an object
+ * graph per request would stay in the ring for `size` requests: long enough for the garbage
+ * collector to copy it into the old space, which then grows with garbage between full collections;
+ * the buffers live outside the JavaScript heap and are allocated once. The totals go to one cell per
+ * (model, deployment, key), the last one used in the usual case of a client repeating itself.
  * Listeners cost nothing while there are none.
  */
+const EMPTY = Buffer.alloc(0);
+const MIN_SLOT = 1024;
+
 export class GatewayActivity {
-  private readonly ring: string[];
+  private readonly slots: Buffer[];
+  private readonly lengths: Uint32Array;
   private readonly ids: string[];
   private next = 0;
   private count = 0;
@@ -133,19 +139,40 @@ export class GatewayActivity {
   constructor(readonly size = 500) {
     if (!Number.isInteger(size) || size < 1)
       throw new RangeError(`GatewayActivity: size must be a positive integer, got ${size}`);
-    this.ring = new Array<string>(size).fill("");
+    this.slots = new Array<Buffer>(size).fill(EMPTY);
+    this.lengths = new Uint32Array(size);
     this.ids = new Array<string>(size).fill("");
   }
 
   record(r: RequestRecord): void {
     const json = JSON.stringify(r);
-    this.ring[this.next] = json;
+    this.store(this.next, json);
     this.ids[this.next] = r.id;
     this.next = (this.next + 1) % this.size;
     if (this.count < this.size) this.count++;
     add(this.total, r);
     add(this.cell(r.model, r.deployment ?? "-", r.key ?? "-").totals, r);
     if (this.listeners.size > 0) for (const l of this.listeners) l(r, json);
+  }
+
+  private store(at: number, json: string): void {
+    let slot = this.slots[at]!;
+    let written = slot.write(json, 0, "utf8");
+    // `write` stops before a character that does not fit, so a record ending within 3 bytes of the
+    // end may have been cut: measure it then, and move to a larger buffer if it was.
+    if (written > slot.length - 4) {
+      const bytes = Buffer.byteLength(json, "utf8");
+      if (bytes > written) {
+        slot = Buffer.allocUnsafeSlow(Math.max(MIN_SLOT, 2 ** Math.ceil(Math.log2(bytes + 4))));
+        this.slots[at] = slot;
+        written = slot.write(json, 0, "utf8");
+      }
+    }
+    this.lengths[at] = written;
+  }
+
+  private text(at: number): string {
+    return this.slots[at]!.toString("utf8", 0, this.lengths[at]);
   }
 
   private cell(model: string, deployment: string, key: string): Cell {
@@ -165,14 +192,14 @@ export class GatewayActivity {
   recent(limit = this.size): RequestRecord[] {
     const n = Math.min(Math.max(0, limit), this.count);
     const out: RequestRecord[] = new Array(n);
-    for (let i = 0; i < n; i++) out[i] = JSON.parse(this.ring[(this.next - 1 - i + this.size) % this.size]!);
+    for (let i = 0; i < n; i++) out[i] = JSON.parse(this.text((this.next - 1 - i + this.size) % this.size));
     return out;
   }
 
   /** The request with this id, if it is still among the recent ones. */
   get(id: string): RequestRecord | undefined {
     const at = this.ids.indexOf(id);
-    return at === -1 || id === "" ? undefined : (JSON.parse(this.ring[at]!) as RequestRecord);
+    return at === -1 || id === "" ? undefined : (JSON.parse(this.text(at)) as RequestRecord);
   }
 
   usage(): UsageReport {

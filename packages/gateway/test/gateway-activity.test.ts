@@ -32,6 +32,22 @@ describe("GatewayActivity", () => {
     expect(a.get("")).toBeUndefined();
   });
 
+  it("gives back every record exactly, whatever its size and characters, as slots are reused", () => {
+    const a = new GatewayActivity(2);
+    // Sizes around the slots' 1 KiB start and their doublings, with 1- to 4-byte characters that
+    // land on every position near a slot's end.
+    for (const size of [0, 900, 1000, 1020, 1030, 2040, 2050, 5000, 300, 70_000, 10]) {
+      for (const ch of ["a", "é", "€", "😀"]) {
+        for (let pad = 0; pad < 4; pad++) {
+          const r = rec({ model: "x".repeat(pad) + ch.repeat(Math.ceil(size / ch.length)) });
+          a.record(r);
+          expect(a.get(r.id)).toEqual(r);
+          expect(a.recent(1)).toEqual([r]);
+        }
+      }
+    }
+  });
+
   it("hands out copies: changing a returned record changes nothing stored", () => {
     const a = new GatewayActivity(2);
     const r = rec({ trace: { steps: [] } });

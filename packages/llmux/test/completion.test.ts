@@ -12,6 +12,7 @@ import {
   getDecisionTrace,
   knownProviders,
   parseConfig,
+  preloadProviders,
   registerProvider,
   resolveModel,
   runToolLoop,
@@ -51,6 +52,21 @@ describe("provider resolution", () => {
 
   it("rejects a model id without a provider", () => {
     expect(() => resolveModel("gpt-4o")).toThrow(/no provider prefix/);
+  });
+
+  it("preloads the packages that serve a list of models, once each, without checking keys", async () => {
+    const loaded = await preloadProviders([
+      "openai/gpt-4o-mini",
+      "groq/llama-3.1-8b-instant",
+      "dashscope/qwen-plus",
+      "anthropic/claude-sonnet-4-0",
+      "simulated/echo", // registered with registerProvider: its factory is its own
+    ]);
+    expect(loaded).toEqual(["@llmux/provider-anthropic", "@llmux/provider-openai", "@llmux/provider-qwen"]);
+    expect(await preloadProviders([])).toEqual([]);
+    await expect(preloadProviders(["openai/gpt-4o", "nosuch/model"])).rejects.toThrow(
+      /unknown provider "nosuch"; known: /,
+    );
   });
 });
 

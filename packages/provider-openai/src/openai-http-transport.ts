@@ -9,7 +9,9 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { classifyHttpError, LlmuxError } from "@llmux/core";
 import { createParser } from "eventsource-parser";
-import { type Dispatcher, Pool, errors as undiciErrors } from "undici";
+import type { Dispatcher } from "undici";
+import undiciErrors from "undici/lib/core/errors.js";
+import Pool from "undici/lib/dispatcher/pool.js";
 
 export interface HttpTransportConfig {
   baseURL: string;

@@ -165,6 +165,25 @@ describe('the "http" transport', () => {
     expect(stats.closedEarly).toBe(2); // both requests were closed at the provider
   });
 
+  it("reports undici's header and body timeouts as kind timeout", async () => {
+    // A dispatcher from undici's index: its errors are recognised as the transport's own.
+    const agent = new Agent({ headersTimeout: 100, bodyTimeout: 100 });
+    const { model } = await serve((_req, res, body) => {
+      if (body.stream) {
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        res.write(chunk("a")); // then nothing more
+      } // a JSON call never gets its headers
+    }, agent);
+    await expect(model.chat({ messages })).rejects.toMatchObject({ kind: "timeout", provider: "openai" });
+    const seen: string[] = [];
+    const streamed = (async () => {
+      for await (const c of model.stream({ messages })) seen.push(c.type);
+    })();
+    await expect(streamed).rejects.toMatchObject({ kind: "timeout" });
+    expect(seen.length).toBeGreaterThan(0);
+    await agent.close();
+  });
+
   it("sends through the dispatcher it is given", async () => {
     const seen: string[] = [];
     const agent = new Agent().compose((dispatch) => (options, handler) => {
