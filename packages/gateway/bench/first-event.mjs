@@ -37,7 +37,11 @@ function once(t) {
         res.on("data", (chunk) => {
           if (first === undefined && chunk.includes("data:")) first = performance.now() - t0;
         });
-        res.on("end", () => resolve({ first, end: performance.now() - t0 }));
+        res.on("end", () => {
+          if (first === undefined)
+            reject(new Error(`${t.name}: the answer has no SSE event (not a stream?)`));
+          else resolve({ first, end: performance.now() - t0 });
+        });
       },
     );
     req.on("error", reject);
