@@ -113,15 +113,19 @@ interface Cell {
  * A ring of the last `size` requests plus usage totals, with live listeners.
  *
  * Each request is kept as the UTF-8 bytes of its JSON text, in a buffer per slot that the next
- * request in that slot writes over (a slot grows when a record does not fit). A string or an object
+ * request in that slot writes over (a slot grows when a record does not fit, and shrinks back
+from beyond 64 KiB when the records are small again). A string or an object
  * graph per request would stay in the ring for `size` requests: long enough for the garbage
  * collector to copy it into the old space, which then grows with garbage between full collections;
- * the buffers live outside the JavaScript heap and are allocated once. The totals go to one cell per
+ * the buffers live outside the JavaScript heap and are allocated once in the usual case. The totals go to one cell per
  * (model, deployment, key), the last one used in the usual case of a client repeating itself.
  * Listeners cost nothing while there are none.
  */
 const EMPTY = Buffer.alloc(0);
 const MIN_SLOT = 1024;
+const SHRINK_ABOVE = 64 * 1024;
+/** A slot for a record of `bytes`: a power of two with room to spare, at least `MIN_SLOT`. */
+const slotSize = (bytes: number) => Math.max(MIN_SLOT, 2 ** Math.ceil(Math.log2(bytes + 4)));
 
 export class GatewayActivity {
   private readonly slots: Buffer[];
@@ -158,15 +162,20 @@ export class GatewayActivity {
   private store(at: number, json: string): void {
     let slot = this.slots[at]!;
     let written = slot.write(json, 0, "utf8");
-    // `write` stops before a character that does not fit, so a record ending within 3 bytes of the
-    // end may have been cut: measure it then, and move to a larger buffer if it was.
     if (written > slot.length - 4) {
+      // `write` stops before a character that does not fit, so a record ending within 3 bytes of
+      // the end may have been cut: measure it then, and move to a larger buffer if it was.
       const bytes = Buffer.byteLength(json, "utf8");
       if (bytes > written) {
-        slot = Buffer.allocUnsafeSlow(Math.max(MIN_SLOT, 2 ** Math.ceil(Math.log2(bytes + 4))));
+        slot = Buffer.allocUnsafeSlow(slotSize(bytes));
         this.slots[at] = slot;
         written = slot.write(json, 0, "utf8");
       }
+    } else if (slot.length > SHRINK_ABOVE && written * 4 < slot.length) {
+      // A slot that a large record grew gives the memory back once the records are small again.
+      const small = Buffer.allocUnsafeSlow(slotSize(written));
+      slot.copy(small, 0, 0, written);
+      this.slots[at] = small;
     }
     this.lengths[at] = written;
   }
