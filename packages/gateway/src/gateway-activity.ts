@@ -113,12 +113,12 @@ interface Cell {
  * A ring of the last `size` requests plus usage totals, with live listeners.
  *
  * Each request is kept as the UTF-8 bytes of its JSON text, in a buffer per slot that the next
- * request in that slot writes over (a slot grows when a record does not fit, and shrinks back
-from beyond 64 KiB when the records are small again). A string or an object
- * graph per request would stay in the ring for `size` requests: long enough for the garbage
- * collector to copy it into the old space, which then grows with garbage between full collections;
- * the buffers live outside the JavaScript heap and are allocated once in the usual case. The totals go to one cell per
- * (model, deployment, key), the last one used in the usual case of a client repeating itself.
+ * request in that slot writes over (a slot grows when a record does not fit, and shrinks back from
+ * beyond 64 KiB once the records are small again). A string or an object graph per request would
+ * stay in the ring for `size` requests: long enough for the garbage collector to copy it into the
+ * old space, which then fills with them between full collections. The buffers live outside the
+ * JavaScript heap and, in the usual case, are allocated once. The totals go to one cell per (model,
+ * deployment, key), the last one used in the usual case of a client repeating itself.
  * Listeners cost nothing while there are none.
  */
 const EMPTY = Buffer.alloc(0);

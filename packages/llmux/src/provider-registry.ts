@@ -1,5 +1,6 @@
 // Which package serves which provider prefix, which environment variable holds its key, and how
-// LiteLLM-style params map to its settings. Packages are imported only when a model is first called.
+// LiteLLM-style params map to its settings. Packages are imported only when a model is first called,
+// or up front by preloadProviders.
 import { type ChatModel, LlmuxError, parseModelId } from "@llmux/core";
 
 export type ProviderParams = Record<string, unknown>;
@@ -202,8 +203,8 @@ export async function loadProviderModel(
 /**
  * Imports the provider packages that serve these `provider/model` ids now rather than on their first
  * call, and returns the packages it imported. A server calls it before it listens: its first
- * requests then do not wait for the import (≈50 ms for `@llmux/provider-openai` on a 2-core machine), and the garbage
- * collector does not meet the import's allocations in the middle of a load. Keys are still checked
+ * requests then do not wait for the import (≈50 ms for `@llmux/provider-openai` on a 2-core
+ * machine), and the garbage collector does not meet the import's allocations in the middle of a load. Keys are still checked
  * on the first call. Providers added with `registerProvider` are skipped: their factory is theirs.
  *
  * @throws LlmuxError (`bad_request`) for an id whose provider nobody serves, like `resolveModel`.
