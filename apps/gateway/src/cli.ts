@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { isLlmuxError } from "@llmux/core";
 import { startGateway } from "@llmux/gateway";
-import { createRouter, parseConfig, preloadProviders, registerProvider } from "llmux";
+import { createRouter, type LazyChatModel, parseConfig, registerProvider } from "llmux";
 import { destination } from "pino";
 import { parse as parseYaml } from "yaml";
 import { batchedLogStream } from "./batched-log-stream.js";
@@ -101,12 +101,26 @@ async function main(): Promise<void> {
       typeof d.model === "string" ? { ...d, params: { transport, ...d.params } } : d,
     );
     router = createRouter({ name: "gateway", ...config, deployments });
-    // The provider packages load now, not on the first requests: those would wait for the import,
-    // and a load arriving with it leaves V8 a larger old space for the rest of the run.
-    await preloadProviders(deployments.flatMap((d) => (typeof d.model === "string" ? [d.model] : [])));
   } catch (e) {
     fail(isLlmuxError(e) || e instanceof Error ? e.message : String(e));
   }
+  // Every deployment's model is made now, not by the first requests: those would wait for the
+  // provider package's import, and a load arriving with the import leaves V8 a larger old space
+  // for the rest of the run. A deployment that cannot be made (a missing key) is named here; its
+  // requests fail with the same error until that is fixed, and the others are served.
+  await Promise.all(
+    router.deployments.map(async (d) => {
+      const { load } = d.model as Partial<LazyChatModel>;
+      if (!load) return;
+      try {
+        await load.call(d.model);
+      } catch (e) {
+        process.stderr.write(
+          `llmux-gateway: warning: deployment ${d.id} (${d.modelId}): ${e instanceof Error ? e.message : String(e)}\n`,
+        );
+      }
+    }),
+  );
   const general = isObj(doc.general_settings) ? doc.general_settings : {};
   const masterKey =
     process.env.LLMUX_MASTER_KEY ??

@@ -201,6 +201,32 @@ deployments:
     expect(gw.stdout()).not.toContain("chat completion");
   });
 
+  it("makes every deployment's model at start-up, naming one that cannot be made, and serves the others", async () => {
+    const file = writeConfig(`
+deployments:
+  - { id: up, group: gpt-4o-mini, model: openai/gpt-4o-mini, params: { api_key: sk-up, api_base: "${fake.baseURL}" } }
+  - { id: keyless, group: claude, model: anthropic/claude-sonnet-4-0 }
+`);
+    const gw = await startCli(file, {});
+    expect(gw.stderr()).toMatch(
+      /warning: deployment keyless \(anthropic\/claude-sonnet-4-0\): .*ANTHROPIC_API_KEY/,
+    );
+    expect(gw.stderr()).not.toContain("deployment up ");
+    expect((await ask(gw.url, "hello")).choices[0]?.message).toBeDefined();
+    const claude = await new OpenAI({
+      baseURL: `${gw.url}/v1`,
+      apiKey: "unused",
+      maxRetries: 0,
+    }).chat.completions
+      .create({ model: "claude", messages: [{ role: "user", content: "hi" }] })
+      .catch((e: unknown) => e);
+    expect(claude).toBeInstanceOf(OpenAI.APIError);
+    // The client learns that the gateway's credentials failed, not which variable it lacks.
+    expect(claude).toMatchObject({ status: 502 });
+    expect((claude as InstanceType<typeof OpenAI.APIError>).message).not.toContain("ANTHROPIC_API_KEY");
+    await stop(gw);
+  });
+
   it("refuses an unknown log level or transport, naming the choices", () => {
     for (const [line, message] of [
       ["  log_level: loud", "log level must be one of trace, debug, info, warn, error, fatal, silent"],

@@ -17,5 +17,5 @@ export type { LlmuxRouterConfig } from "./create-router.js";
 export { createRouter, loadConfig, parseConfig } from "./create-router.js";
 export type { ProviderFactory, ProviderParams } from "./provider-registry.js";
 export { knownProviders, preloadProviders, registerProvider } from "./provider-registry.js";
-export type { ResolveOptions } from "./resolve-model.js";
+export type { LazyChatModel, ResolveOptions } from "./resolve-model.js";
 export { resolveModel } from "./resolve-model.js";

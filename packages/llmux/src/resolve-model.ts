@@ -19,9 +19,19 @@ export interface ResolveOptions {
   env?: Record<string, string | undefined>;
 }
 
+/** The model `resolveModel` returns: made on its first call, or when `load()` is called. */
+export interface LazyChatModel extends ChatModel {
+  /**
+   * Makes the provider's model now: imports its package and checks its key. A failure (a missing
+   * key, say) rejects here, and the next call tries again. A server calls it before it listens.
+   */
+  load(): Promise<ChatModel>;
+}
+
 /**
- * A `ChatModel` for `provider/model`. The provider package is imported on the first call, so
- * installing `llmux` loads no SDK you never use; a missing key is reported then, naming the variable.
+ * A `ChatModel` for `provider/model`. The provider package is imported on the first call (or by
+ * `load()`), so installing `llmux` loads no SDK you never use; a missing key is reported then,
+ * naming the variable.
  *
  * @example
  * const model = resolveModel("anthropic/claude-sonnet-4-0");
@@ -31,7 +41,7 @@ export function resolveModel(
   id: string,
   params: ProviderParams = {},
   options: ResolveOptions = {},
-): ChatModel {
+): LazyChatModel {
   const { provider, model } = parseModelId(id);
   if (!isKnownProvider(provider)) throw unknownProvider(provider);
   let loading: Promise<ChatModel> | undefined;
@@ -52,6 +62,7 @@ export function resolveModel(
   // Once loaded, calls go straight to the provider's model (its streams keep their batches).
   return {
     id,
+    load,
     chat(request: ChatRequest, callOptions?: CallOptions) {
       return loaded ? loaded.chat(request, callOptions) : load().then((m) => m.chat(request, callOptions));
     },

@@ -54,6 +54,20 @@ describe("provider resolution", () => {
     expect(() => resolveModel("gpt-4o")).toThrow(/no provider prefix/);
   });
 
+  it("makes a resolved model on load(), reporting a missing key there and again on the next try", async () => {
+    const keyless = resolveModel("openai/gpt-4o-mini", {}, { env: {} });
+    await expect(keyless.load()).rejects.toMatchObject({
+      kind: "auth",
+      message: expect.stringContaining("OPENAI_API_KEY"),
+    });
+    await expect(keyless.chat({ messages })).rejects.toMatchObject({ kind: "auth" });
+    const env: Record<string, string | undefined> = {};
+    const later = resolveModel("openai/gpt-4o-mini", {}, { env });
+    await expect(later.load()).rejects.toMatchObject({ kind: "auth" });
+    env.OPENAI_API_KEY = "sk-now-set";
+    expect((await later.load()).id).toBe("openai/gpt-4o-mini"); // a failed load is tried again
+  });
+
   it("preloads the packages that serve a list of models, once each, without checking keys", async () => {
     const loaded = await preloadProviders([
       "openai/gpt-4o-mini",
