@@ -110,10 +110,10 @@ async function main(): Promise<void> {
   // requests fail with the same error until that is fixed, and the others are served.
   await Promise.all(
     router.deployments.map(async (d) => {
-      const { load } = d.model as Partial<LazyChatModel>;
-      if (!load) return;
+      const model = d.model as Partial<LazyChatModel>;
+      if (!model.load) return;
       try {
-        await load.call(d.model);
+        await model.load();
       } catch (e) {
         process.stderr.write(
           `llmux-gateway: warning: deployment ${d.id} (${d.modelId}): ${e instanceof Error ? e.message : String(e)}\n`,

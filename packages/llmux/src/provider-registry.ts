@@ -11,84 +11,63 @@ export type ProviderFactory = (model: string, params: ProviderParams) => ChatMod
 interface BuiltInProvider {
   /** Environment variables that can hold the key, first wins; none means no key is needed. */
   keyEnv: string[];
-  /** The package that serves the provider, and its import (what `preloadProviders` runs). */
+  /** The package that serves the provider, and its import (with a literal specifier, for bundlers). */
   pkg: string;
   module: () => Promise<unknown>;
-  load: (model: string, settings: Record<string, unknown>) => Promise<ChatModel>;
+  /** The package's factory (`createOpenAI`…), by the names it may have. */
+  factory: string[];
+  /** An `@llmux/provider-openai` preset. */
+  preset?: string;
   /** Extra settings read from the environment (hosts, regions). */
   env?: Record<string, string>;
 }
 
-// A literal specifier in every import, so that bundlers see them all.
-const openAIPackage = () => import("@llmux/provider-openai");
+type ProviderPackageFactory = (settings: unknown) => { chatModel(model: string): ChatModel };
 
-const openAICompatible = (preset: string, keyEnv: string[]): BuiltInProvider => ({
-  keyEnv,
+const openAI = {
   pkg: "@llmux/provider-openai",
-  module: openAIPackage,
-  load: async (model, settings) =>
-    (await openAIPackage()).createOpenAI({ ...settings, preset } as never).chatModel(model),
+  module: () => import("@llmux/provider-openai"),
+  factory: ["createOpenAI"],
+};
+const openAICompatible = (preset: string, keyEnv: string[]): BuiltInProvider => ({
+  ...openAI,
+  keyEnv,
+  preset,
 });
 
 const BUILT_IN: Record<string, BuiltInProvider> = {
-  openai: {
-    keyEnv: ["OPENAI_API_KEY"],
-    pkg: "@llmux/provider-openai",
-    module: openAIPackage,
-    load: async (m, s) => (await openAIPackage()).createOpenAI(s as never).chatModel(m),
-  },
+  openai: { ...openAI, keyEnv: ["OPENAI_API_KEY"] },
   anthropic: {
     keyEnv: ["ANTHROPIC_API_KEY"],
     pkg: "@llmux/provider-anthropic",
     module: () => import("@llmux/provider-anthropic"),
-    load: async (m, s) =>
-      (await import("@llmux/provider-anthropic")).createAnthropic(s as never).chatModel(m),
+    factory: ["createAnthropic"],
   },
   ollama: {
     keyEnv: [],
     pkg: "@llmux/provider-ollama",
     module: () => import("@llmux/provider-ollama"),
+    factory: ["createOllama"],
     env: { host: "OLLAMA_HOST" },
-    load: async (m, s) => (await import("@llmux/provider-ollama")).createOllama(s as never).chatModel(m),
   },
   bedrock: {
     keyEnv: [], // the standard AWS credential chain
     pkg: "@llmux/provider-bedrock",
     module: () => import("@llmux/provider-bedrock"),
+    factory: ["createBedrock"],
     env: { region: "AWS_REGION" },
-    load: async (m, s) => (await import("@llmux/provider-bedrock")).createBedrock(s as never).chatModel(m),
   },
   deepseek: {
     keyEnv: ["DEEPSEEK_API_KEY"],
     pkg: "@llmux/provider-deepseek",
     module: () => import("@llmux/provider-deepseek"),
-    load: async (m, s) => {
-      const mod = (await import("@llmux/provider-deepseek")) as Record<string, unknown>;
-      const create = (mod.createDeepSeek ?? mod.createDeepseek) as
-        | ((s: unknown) => { chatModel(m: string): ChatModel })
-        | undefined;
-      if (!create)
-        throw new LlmuxError({
-          kind: "bad_request",
-          message: "@llmux/provider-deepseek does not export createDeepSeek",
-        });
-      return create(s).chatModel(m);
-    },
+    factory: ["createDeepSeek", "createDeepseek"],
   },
   qwen: {
     keyEnv: ["DASHSCOPE_API_KEY"],
     pkg: "@llmux/provider-qwen",
     module: () => import("@llmux/provider-qwen"),
-    load: async (m, s) => {
-      const mod = (await import("@llmux/provider-qwen")) as Record<string, unknown>;
-      const create = mod.createQwen as ((s: unknown) => { chatModel(m: string): ChatModel }) | undefined;
-      if (!create)
-        throw new LlmuxError({
-          kind: "bad_request",
-          message: "@llmux/provider-qwen does not export createQwen",
-        });
-      return create(s).chatModel(m);
-    },
+    factory: ["createQwen"],
   },
   groq: openAICompatible("groq", ["GROQ_API_KEY"]),
   mistral: openAICompatible("mistral", ["MISTRAL_API_KEY"]),
@@ -99,6 +78,18 @@ const BUILT_IN: Record<string, BuiltInProvider> = {
   vllm: openAICompatible("vllm", []),
   lmstudio: openAICompatible("lmstudio", []),
 };
+
+/** Imports the provider's package and makes the model with its factory. */
+async function loadBuiltIn(p: BuiltInProvider, model: string, settings: Record<string, unknown>) {
+  const mod = (await p.module()) as Record<string, unknown>;
+  const create = p.factory.map((name) => mod[name]).find((f) => typeof f === "function") as
+    | ProviderPackageFactory
+    | undefined;
+  if (!create)
+    throw new LlmuxError({ kind: "bad_request", message: `${p.pkg} does not export ${p.factory[0]}` });
+  return create(p.preset ? { ...settings, preset: p.preset } : settings).chatModel(model);
+}
+
 /** Providers served by `@llmux/provider-openai` (directly or through DeepSeek's and Qwen's packages). */
 const OPENAI_FAMILY = new Set([
   "openai",
@@ -197,7 +188,7 @@ export async function loadProviderModel(
   for (const [setting, variable] of Object.entries(builtIn.env ?? {})) {
     if (settings[setting] === undefined && env[variable]) settings[setting] = env[variable];
   }
-  return builtIn.load(model, settings);
+  return loadBuiltIn(builtIn, model, settings);
 }
 
 /**
