@@ -145,6 +145,16 @@ class SseWriter {
     this.flush();
   };
 
+  /**
+   * Writes what is queued now, and sends it: node:http corks the socket of a chunked response on
+   * each write until the next `process.nextTick`, and a stream's later events, read and written in
+   * promise callbacks, would otherwise leave with it in one packet at the end.
+   */
+  send(): void {
+    this.flush();
+    this.raw.socket?.uncork();
+  }
+
   private flush(): void {
     if (this.pending === "" || this.raw.destroyed || this.raw.writableEnded) return;
     const ok = this.raw.write(this.pending);
@@ -699,6 +709,9 @@ export function createGateway(options: GatewayOptions): Gateway {
             }
             if (sent) wait = out.event(JSON.stringify(sent));
           }
+          // The first batch (the first event, for adapters that hand it over alone) goes out with
+          // the headers at once: the time to the first token does not wait for the turn to end.
+          if (step === first) out.send();
           if (wait) await wait; // the client is not keeping up: read no further until it drains
         }
         out.end("[DONE]");

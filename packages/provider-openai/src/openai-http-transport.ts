@@ -52,6 +52,14 @@ function streamError(payload: Json, headers: IncomingHttpHeaders, who: CallConte
   return classifyHttpError({ status, headers, body: { error: inner }, ...who });
 }
 
+/** Where the first SSE event of `text` ends (after its blank line), or -1 when it is not all there. */
+function firstEventEnd(text: string): number {
+  const lf = text.indexOf("\n\n");
+  const crlf = text.indexOf("\r\n\r\n");
+  if (crlf >= 0 && (lf < 0 || crlf < lf)) return crlf + 4;
+  return lf >= 0 ? lf + 2 : -1;
+}
+
 const PAUSE_AT = 256 * 1024; // a stream's unread bytes beyond which the connection is paused
 
 /**
@@ -271,10 +279,29 @@ export class OpenAIHttpTransport {
       },
     });
     const decoder = new TextDecoder();
+    // The stream's first event is handed over alone, before the rest of its read is parsed: a
+    // fast upstream's first read often holds the whole answer, and the first token should not
+    // wait for the parsing and mapping of every event after it.
+    let first = true;
     try {
       for (let bytes = await reader.read(); bytes !== undefined; bytes = await reader.read()) {
-        parser.feed(decoder.decode(bytes, { stream: true }));
+        let text = decoder.decode(bytes, { stream: true });
+        if (first) {
+          const end = firstEventEnd(text);
+          if (end > 0 && end < text.length) {
+            parser.feed(text.slice(0, end));
+            text = text.slice(end);
+            if (batch.length > 0) {
+              first = false;
+              const ready = batch;
+              batch = [];
+              yield ready;
+            }
+          }
+        }
+        parser.feed(text);
         if (batch.length > 0) {
+          first = false;
           const ready = batch;
           batch = [];
           yield ready;

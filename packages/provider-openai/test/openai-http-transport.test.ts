@@ -85,15 +85,42 @@ describe('the "http" transport', () => {
     expect(stats.connections).toBeLessThanOrEqual(2);
   });
 
-  it("hands a stream over in the batches it arrived in", async () => {
+  it("hands a stream over in the batches it arrived in, the first event alone", async () => {
     const { model } = await serve((_req, res) => {
       res.writeHead(200, { "content-type": "text/event-stream" });
       res.write(chunk("a") + chunk("b") + chunk("c"));
-      setTimeout(() => res.end(chunk("d", "stop") + "data: [DONE]\n\n"), 30);
+      setTimeout(() => res.end(chunk("d") + chunk("e", "stop") + "data: [DONE]\n\n"), 30);
     });
-    const sizes: number[] = [];
-    for await (const batch of chunkBatches(model.stream({ messages }))) sizes.push(batch.length);
-    expect(sizes).toEqual([3, 1]);
+    const batches: string[][] = [];
+    for await (const batch of chunkBatches(model.stream({ messages })))
+      batches.push(batch.map((c) => c.choices[0]?.delta.content ?? ""));
+    // The first token does not wait for the parsing of the events that came with it.
+    expect(batches).toEqual([["a"], ["b", "c"], ["d", "e"]]);
+  });
+
+  it("finds the first event's end with any of SSE's line endings, and loses nothing around it", async () => {
+    for (const eol of ["\n", "\r\n", "\r"]) {
+      const { model } = await serve((_req, res) => {
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        // A comment first, then events split by the line ending under test, all in one write.
+        const events = [
+          ": keep-alive",
+          chunk("a").trim(),
+          chunk("b").trim(),
+          chunk("c", "stop").trim(),
+          "data: [DONE]",
+        ];
+        res.end(events.map((e) => `${e}${eol}${eol}`).join(""));
+      });
+      const batches: string[][] = [];
+      for await (const batch of chunkBatches(model.stream({ messages })))
+        batches.push(batch.map((c) => c.choices[0]?.delta.content ?? ""));
+      expect(batches.flat(), JSON.stringify(eol)).toEqual(["a", "b", "c"]);
+      const s = server!;
+      server = undefined;
+      s.closeAllConnections();
+      await new Promise((r) => s.close(r));
+    }
   });
 
   it("closes the provider's response when the caller stops reading, so the model stops generating", async () => {
