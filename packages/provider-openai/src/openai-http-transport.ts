@@ -283,29 +283,22 @@ export class OpenAIHttpTransport {
     // fast upstream's first read often holds the whole answer, and the first token should not
     // wait for the parsing and mapping of every event after it.
     let first = true;
+    const take = () => {
+      const ready = batch;
+      batch = [];
+      first = false;
+      return ready;
+    };
     try {
       for (let bytes = await reader.read(); bytes !== undefined; bytes = await reader.read()) {
-        let text = decoder.decode(bytes, { stream: true });
-        if (first) {
-          const end = firstEventEnd(text);
-          if (end > 0 && end < text.length) {
-            parser.feed(text.slice(0, end));
-            text = text.slice(end);
-            if (batch.length > 0) {
-              first = false;
-              const ready = batch;
-              batch = [];
-              yield ready;
-            }
-          }
-        }
-        parser.feed(text);
-        if (batch.length > 0) {
-          first = false;
-          const ready = batch;
-          batch = [];
-          yield ready;
-        }
+        const text = decoder.decode(bytes, { stream: true });
+        const cut = first ? firstEventEnd(text) : -1;
+        if (cut > 0 && cut < text.length) {
+          parser.feed(text.slice(0, cut));
+          if (batch.length > 0) yield take();
+          parser.feed(text.slice(cut));
+        } else parser.feed(text);
+        if (batch.length > 0) yield take();
         if (failure) throw failure;
         // After [DONE] the body is read to its end (as the SDK does), so the connection is free
         // for the next call as soon as this one returns.
