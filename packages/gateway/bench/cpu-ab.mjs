@@ -69,8 +69,6 @@ for (const [i, spec] of positionals.entries()) {
   const args0 = [...nodeArgs, ...(flags ? flags.split(",") : [])];
   const dir = resolve(dirArg);
   if (!existsSync(dir)) fail(`${dir} does not exist (${SPEC})`);
-  if (kind && kind !== "bare" && mode !== "json")
-    fail(`the ${kind} layer serves JSON only: drop --mode ${mode}`);
   const port = 9210 + i;
   const script =
     kind === "bare"

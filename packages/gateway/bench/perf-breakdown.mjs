@@ -5,7 +5,10 @@
 // count the time a thread is off the CPU (preempted after waking a peer with a socket write).
 //
 //   node bench/perf-breakdown.mjs [--target llmux|bare] [--mode json|sse] [--requests 30000]
-//                                 [--warmup 20000]
+//                                 [--warmup 20000] [--top 0]
+//
+// --top N also lists the N functions with the most samples, each sample counted for the innermost
+// JavaScript function on its stack (so a JSON.parse counts for the function that called it).
 //
 // Needs `perf` (Debian: apt-get install linux-perf) and the right to use it (root, or
 // kernel.perf_event_paranoid <= 1). One fake upstream (../shared/tools/peers), loopback only, a
@@ -29,6 +32,7 @@ const { values, fail, int } = scriptArgs("perf-breakdown", {
     mode: { type: "string", default: "json" },
     requests: { type: "string", default: "30000" },
     warmup: { type: "string", default: "20000" },
+    top: { type: "string", default: "0" },
   },
 });
 const ready = async (url) => {
@@ -39,6 +43,7 @@ if (target !== "llmux" && target !== "bare") fail(`--target must be llmux or bar
 if (mode !== "json" && mode !== "sse") fail(`--mode must be json or sse, got ${mode}`);
 const requests = int("requests", 1000, 1_000_000);
 const warmup = int("warmup", 0, 1_000_000);
+const top = int("top", 0, 1000);
 try {
   execFileSync("perf", ["--version"], { stdio: "ignore" });
 } catch {
@@ -121,6 +126,19 @@ function layerOf(thread, frames) {
   }
   return "Node's C++ and libuv (event loop, HTTP parser)";
 }
+/** The innermost JavaScript function of a main-thread sample: its name and file, without the address. */
+function functionOf(thread, frames) {
+  if (thread !== "MainThread") return undefined;
+  const frame = frames.find((f) => JS_FRAME.test(f));
+  return frame
+    ?.trim()
+    .replace(/^[0-9a-f]+\s+/, "") // the address
+    .replace(/ \(\/[^)]*\)$/, "") // the perf map file
+    .replace(/^JS:[*+~^]?'?/, "") // V8's tier marks
+    .replaceAll("file://", "")
+    .replace(/\S*\/node_modules\/\.pnpm\/[^/]+\/node_modules\//, "")
+    .replaceAll(root, "");
+}
 
 const text = execFileSync("perf", ["script", "-i", data, "-F", "comm,ip,sym"], {
   maxBuffer: 1 << 30,
@@ -129,13 +147,17 @@ const text = execFileSync("perf", ["script", "-i", data, "-F", "comm,ip,sym"], {
 });
 rmSync(data, { force: true });
 const totals = new Map();
+const functions = new Map();
 let samples = 0;
 for (const block of text.split("\n\n")) {
   const lines = block.split("\n").filter(Boolean);
   if (lines.length < 2) continue;
   samples++;
-  const layer = layerOf(lines[0].trim().split(/\s+/)[0], lines.slice(1));
+  const thread = lines[0].trim().split(/\s+/)[0];
+  const layer = layerOf(thread, lines.slice(1));
   totals.set(layer, (totals.get(layer) ?? 0) + 1);
+  const fn = top > 0 ? functionOf(thread, lines.slice(1)) : undefined;
+  if (fn) functions.set(fn, (functions.get(fn) ?? 0) + 1);
 }
 if (samples === 0) fail("perf recorded no samples (is perf allowed here? try as root)");
 const us = (n) => ((n / 4999 / requests) * 1e6).toFixed(1);
@@ -146,5 +168,10 @@ console.log(
 console.log("| where | µs/req | share |\n|---|---:|---:|");
 for (const [layer, n] of [...totals].sort((a, b) => b[1] - a[1]))
   console.log(`| ${layer} | ${us(n)} | ${((100 * n) / samples).toFixed(1)}% |`);
+if (top > 0) {
+  console.log(`\n| innermost JavaScript function (top ${top}) | µs/req | share |\n|---|---:|---:|`);
+  for (const [fn, n] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, top))
+    console.log(`| \`${fn.replaceAll("|", "\\|")}\` | ${us(n)} | ${((100 * n) / samples).toFixed(1)}% |`);
+}
 service.kill("SIGTERM");
 process.exit(0);
