@@ -73,11 +73,14 @@ router_settings:
 
   it("answers the official OpenAI SDK, JSON and streaming", async () => {
     fake.enqueue({ kind: "text", text: "Hello through the gateway", usage: { input: 12, output: 4 } });
-    const r = await client.chat.completions.create({
-      model: "gpt-4o-mini",
-      messages: [{ role: "user", content: "Hi" }],
-    });
+    const { data: r, response } = await client.chat.completions
+      .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hi" }] })
+      .withResponse();
     expect(r.choices[0]!.message.content).toBe("Hello through the gateway");
+    // Priced from the catalog (gpt-4o-mini: $0.15 / $0.60 per million tokens), looked up at start-up
+    // in a child process: 12 × 0.15 + 4 × 0.60 = 4.2 millionths of a dollar.
+    expect(response.headers.get("x-llmux-cost-usd")).toBe("0.00000420");
+    expect(gw.stderr()).not.toMatch(/prices looked up in-process/);
     fake.enqueue({
       kind: "tool_calls",
       calls: [{ name: "get_customer", arguments: { customer_id: "12345" } }],

@@ -1,6 +1,6 @@
 import { type ChatResult, LlmuxError, parseModelId, type Usage, usageBreakdown } from "@llmux/core";
-import { calcPrice, findProvider } from "@pydantic/genai-prices";
 import type { ModelPrice } from "./model-price.js";
+import { priceCatalog } from "./price-catalog.js";
 import { SUPPLEMENTARY_PRICES } from "./supplementary-prices.js";
 
 /** Providers that run on the user's own hardware: their calls cost nothing per token. */
@@ -84,6 +84,47 @@ type Found = { price: ModelPrice; source: "catalog" | "supplementary" } | null;
 // (the catalog is fixed for the life of the process). Bounded so ids from the wire cannot grow it forever.
 const cache = new Map<string, Found>();
 
+function isPrice(v: unknown): v is ModelPrice {
+  if (typeof v !== "object" || v === null) return false;
+  const p = v as Record<string, unknown>;
+  return (
+    typeof p.input === "number" &&
+    typeof p.output === "number" &&
+    ["cacheRead", "cacheWrite", "reasoning"].every((k) => p[k] === undefined || typeof p[k] === "number")
+  );
+}
+
+/** The look-ups made so far, as `[provider/model, answer]` pairs (what a look-up child reports). */
+export function lookedUpPrices(): [string, Found][] {
+  return [...cache];
+}
+
+/**
+ * Adds look-ups made elsewhere (by `preloadModelPrices`' child) to this process's answers; returns
+ * how many were new. Entries that are not `[string, null | { price, source }]` are refused whole.
+ */
+export function addLookedUpPrices(entries: unknown): number {
+  if (!Array.isArray(entries)) throw new TypeError("expected an array of [model, price] pairs");
+  const valid = entries.every(
+    (e): e is [string, Found] =>
+      Array.isArray(e) &&
+      e.length === 2 &&
+      typeof e[0] === "string" &&
+      (e[1] === null ||
+        (typeof e[1] === "object" &&
+          isPrice((e[1] as { price?: unknown }).price) &&
+          ["catalog", "supplementary"].includes((e[1] as { source?: unknown }).source as string))),
+  );
+  if (!valid) throw new TypeError("expected [string, null | { price, source }] pairs");
+  let added = 0;
+  for (const [key, found] of entries as [string, Found][]) {
+    if (cache.has(key)) continue;
+    cache.set(key, found);
+    added++;
+  }
+  return added;
+}
+
 function lookup(provider: string, model: string): Found {
   const key = `${provider}/${model}`;
   const cached = cache.get(key);
@@ -99,9 +140,10 @@ function lookupUncached(provider: string, model: string): Found {
     SUPPLEMENTARY_PRICES[provider]?.[model] ??
     SUPPLEMENTARY_PRICES[provider]?.[model.replace(/-\d{4}-\d{2}-\d{2}$/, "")];
   const catalogProvider = CATALOG_PROVIDER[provider];
-  if (catalogProvider && findProvider({ providerId: catalogProvider })) {
+  const catalog = catalogProvider ? priceCatalog() : undefined;
+  if (catalog?.findProvider({ providerId: catalogProvider })) {
     // The catalog matches dated variants and Bedrock region prefixes itself.
-    const result = calcPrice({ input_tokens: 1_000_000, output_tokens: 0 }, model, {
+    const result = catalog.calcPrice({ input_tokens: 1_000_000, output_tokens: 0 }, model, {
       providerId: catalogProvider,
     });
     const price = result ? fromCatalog(result.model_price as CatalogPrice) : null;

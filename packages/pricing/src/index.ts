@@ -7,4 +7,6 @@ export {
   priceUsage,
 } from "./calculate-cost.js";
 export type { ModelPrice } from "./model-price.js";
+export type { PreloadModelPricesOptions, PreloadModelPricesResult } from "./preload-model-prices.js";
+export { preloadModelPrices } from "./preload-model-prices.js";
 export { SUPPLEMENTARY_PRICES } from "./supplementary-prices.js";
