@@ -1,5 +1,6 @@
 import { normalizeUsage } from "@llmux/core";
 import { describe, expect, it } from "vitest";
+import { addLookedUpPrices } from "./calculate-cost.js";
 import { calculateCost, completionCost, getModelPrice, priceUsage } from "./index.js";
 
 const million = (n: number) => n * 1_000_000;
@@ -127,5 +128,25 @@ describe("getModelPrice + priceUsage", () => {
     expect(() =>
       priceUsage({ prompt_tokens: -1, completion_tokens: 0, total_tokens: 0 }, { input: 1, output: 1 }),
     ).toThrow(/usage.prompt_tokens/);
+  });
+});
+
+describe("look-ups from a price look-up process", () => {
+  it("refuses a malformed answer whole, adding nothing", () => {
+    const good = ["test/model-a", { price: { input: 1, output: 2 }, source: "catalog" }];
+    for (const bad of [
+      "not an array",
+      [good, ["test/model-b", { price: { input: "1", output: 2 }, source: "catalog" }]],
+      [good, ["test/model-b", { price: { input: 1, output: 2, cacheRead: "x" }, source: "catalog" }]],
+      [good, ["test/model-b", { price: { input: 1, output: 2 }, source: "override" }]],
+      [good, ["test/model-b", { price: null, source: "catalog" }]],
+      [good, [42, null]],
+    ]) {
+      expect(() => addLookedUpPrices(bad), JSON.stringify(bad)).toThrow(TypeError);
+    }
+    // Nothing of the refused answers was kept: both models are new here.
+    expect(addLookedUpPrices([good, ["test/model-b", null]])).toBe(2);
+    expect(getModelPrice("test/model-a")).toEqual({ input: 1, output: 2 });
+    expect(addLookedUpPrices([good])).toBe(0); // already known: kept as it was
   });
 });

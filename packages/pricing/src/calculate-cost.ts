@@ -84,13 +84,20 @@ type Found = { price: ModelPrice; source: "catalog" | "supplementary" } | null;
 // (the catalog is fixed for the life of the process). Bounded so ids from the wire cannot grow it forever.
 const cache = new Map<string, Found>();
 
-function isPrice(v: unknown): v is ModelPrice {
-  if (typeof v !== "object" || v === null) return false;
-  const p = v as Record<string, unknown>;
+const OPTIONAL_PRICE_FIELDS = ["cacheRead", "cacheWrite", "reasoning"] as const;
+
+/** A look-up answer as a child process printed it: `null`, or `{ price, source }` with numeric prices. */
+function isFound(v: unknown): v is Found {
+  if (v === null) return true;
+  if (typeof v !== "object") return false;
+  const { price, source } = v as { price?: Record<string, unknown> | null; source?: unknown };
   return (
-    typeof p.input === "number" &&
-    typeof p.output === "number" &&
-    ["cacheRead", "cacheWrite", "reasoning"].every((k) => p[k] === undefined || typeof p[k] === "number")
+    (source === "catalog" || source === "supplementary") &&
+    typeof price === "object" &&
+    price !== null &&
+    typeof price.input === "number" &&
+    typeof price.output === "number" &&
+    OPTIONAL_PRICE_FIELDS.every((k) => price[k] === undefined || typeof price[k] === "number")
   );
 }
 
@@ -105,19 +112,11 @@ export function lookedUpPrices(): [string, Found][] {
  */
 export function addLookedUpPrices(entries: unknown): number {
   if (!Array.isArray(entries)) throw new TypeError("expected an array of [model, price] pairs");
-  const valid = entries.every(
-    (e): e is [string, Found] =>
-      Array.isArray(e) &&
-      e.length === 2 &&
-      typeof e[0] === "string" &&
-      (e[1] === null ||
-        (typeof e[1] === "object" &&
-          isPrice((e[1] as { price?: unknown }).price) &&
-          ["catalog", "supplementary"].includes((e[1] as { source?: unknown }).source as string))),
-  );
-  if (!valid) throw new TypeError("expected [string, null | { price, source }] pairs");
+  const valid = (e: unknown): e is [string, Found] =>
+    Array.isArray(e) && e.length === 2 && typeof e[0] === "string" && isFound(e[1]);
+  if (!entries.every(valid)) throw new TypeError("expected [string, null | { price, source }] pairs");
   let added = 0;
-  for (const [key, found] of entries as [string, Found][]) {
+  for (const [key, found] of entries) {
     if (cache.has(key)) continue;
     cache.set(key, found);
     added++;
