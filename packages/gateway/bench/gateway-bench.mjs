@@ -5,13 +5,14 @@
 //            retries, cooldowns, pricing, ledger, Prometheus metrics and request logs all on
 //   llmux-docker  the same service with the memory settings of apps/gateway/Dockerfile (its
 //            NODE_OPTIONS, LD_PRELOAD (jemalloc) and MALLOC_CONF lines, read from the file)
+//   bare-docker  the bare proxy with the same memory settings (the floor for the RSS goal)
 //   portkey  Portkey's open-source gateway (@portkey-ai/gateway, from ../shared/tools/peers)
 // Throughput and latency at concurrency 1/10/50 for JSON and SSE (autocannon, peers/bench.mjs),
 // time to the first SSE event at concurrency 1 (bench/first-event.mjs), peak RSS of each gateway.
 //
 // Run (after `pnpm turbo run build`): pnpm --filter @llmux/gateway bench
 // Env: DURATION (s per cell, default 5), WARMUP (s per target and mode before its cells, default 5),
-// CONCURRENCY (1,10,50), MODES (json,sse), TARGETS (direct,bare,llmux,llmux-docker,portkey),
+// CONCURRENCY (1,10,50), MODES (json,sse), TARGETS (direct,bare,llmux,llmux-docker,bare-docker,portkey),
 // FIRST_EVENT_REQUESTS (2000), PEERS_DIR (/tmp/llmux-peers).
 // The warm-up is longer than the harness's 1 s so that every gateway is measured once V8 has compiled
 // its request path: a fresh llmux-gateway takes 15,000–20,000 requests to get there (1 s at
@@ -22,6 +23,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, openSync, readFileSync } from "node:fs";
 import net from "node:net";
 import { fileURLToPath } from "node:url";
+import { printTables } from "./gateway-tables.mjs";
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const peers = here("../../../../shared/tools/peers/");
@@ -52,8 +54,15 @@ for (const [name, value, min, max] of [
 }
 const concurrency = env.CONCURRENCY ?? "1,10,50";
 const modes = env.MODES ?? "json,sse";
-const wanted = new Set((env.TARGETS ?? "direct,bare,llmux,llmux-docker,portkey").split(","));
-const PORTS = { fake: 9001, bare: 8081, llmux: 8080, "llmux-docker": 8082, portkey: 8787 };
+const wanted = new Set((env.TARGETS ?? "direct,bare,llmux,llmux-docker,bare-docker,portkey").split(","));
+const PORTS = {
+  fake: 9001,
+  bare: 8081,
+  llmux: 8080,
+  "llmux-docker": 8082,
+  "bare-docker": 8083,
+  portkey: 8787,
+};
 // The container's memory settings, taken from the Dockerfile so the bench measures what it ships.
 function dockerSettings() {
   const names = ["NODE_OPTIONS", "LD_PRELOAD", "MALLOC_CONF"];
@@ -89,7 +98,7 @@ function dockerSettings() {
   }
   return settings;
 }
-const dockerEnv = wanted.has("llmux-docker") ? dockerSettings() : undefined;
+const dockerEnv = wanted.has("llmux-docker") || wanted.has("bare-docker") ? dockerSettings() : undefined;
 const PEERS_DIR = env.PEERS_DIR ?? "/tmp/llmux-peers";
 const log = (...m) => console.error("gateway bench:", ...m);
 
@@ -162,10 +171,16 @@ if (wanted.has("portkey")) {
 const fake = start("fake-upstream", [`${peers}fake-upstream.mjs`], { env: { PORT: String(PORTS.fake) } });
 await waitHttp(`http://127.0.0.1:${PORTS.fake}/v1/models`, 10);
 const pids = {};
-if (wanted.has("bare")) {
-  const bare = start("bare", [here("./serve-bare-proxy.mjs")], { env: { PORT: String(PORTS.bare) } });
-  await waitHttp(`http://127.0.0.1:${PORTS.bare}/`, 10);
-  pids.bare = bare.pid;
+for (const [name, extraEnv] of [
+  ["bare", {}],
+  ["bare-docker", dockerEnv],
+]) {
+  if (!wanted.has(name)) continue;
+  const bare = start(name, [here("./serve-bare-proxy.mjs")], {
+    env: { PORT: String(PORTS[name]), ...extraEnv },
+  });
+  await waitHttp(`http://127.0.0.1:${PORTS[name]}/`, 10);
+  pids[name] = bare.pid;
 }
 for (const [name, extraEnv] of [
   ["llmux", {}],
@@ -178,12 +193,12 @@ for (const [name, extraEnv] of [
   await waitHttp(`http://127.0.0.1:${PORTS[name]}/health`, 20);
   pids[name] = llmux.pid;
 }
-if (dockerEnv) {
-  if (!readFileSync(`/proc/${pids["llmux-docker"]}/maps`, "utf8").includes(dockerEnv.LD_PRELOAD)) {
-    log(`llmux-docker did not load ${dockerEnv.LD_PRELOAD}; see /tmp/llmux-bench-llmux-docker.log`);
+for (const name of ["llmux-docker", "bare-docker"].filter((t) => wanted.has(t))) {
+  if (!readFileSync(`/proc/${pids[name]}/maps`, "utf8").includes(dockerEnv.LD_PRELOAD)) {
+    log(`${name} did not load ${dockerEnv.LD_PRELOAD}; see /tmp/llmux-bench-${name}.log`);
     process.exit(1);
   }
-  log(`llmux-docker runs with ${JSON.stringify(dockerEnv)}`);
+  log(`${name} runs with ${JSON.stringify(dockerEnv)}`);
 }
 if (wanted.has("portkey")) {
   const portkey = start(
@@ -219,7 +234,7 @@ const args = [
   modes,
 ];
 // The harness labels URL targets "url:PORT"; they are renamed after the run.
-const urlTargets = ["bare", "llmux-docker"].filter((t) => wanted.has(t));
+const urlTargets = ["bare", "llmux-docker", "bare-docker"].filter((t) => wanted.has(t));
 const label = (name) => (urlTargets.includes(name) ? `url:${PORTS[name]}` : name);
 for (const t of urlTargets) args.push("--target", `http://127.0.0.1:${PORTS[t]}/v1`);
 if (urlTargets.length > 0) args.push("-H", "authorization: Bearer sk-test");
@@ -245,7 +260,9 @@ const rows = load.stdout
   .map((r) => (byLabel[r.target] ? { ...r, target: byLabel[r.target] } : r));
 
 // Time to the first SSE event, concurrency 1, one target after another in blocks.
-const firstTargets = ["direct", "bare", "llmux", "llmux-docker", "portkey"].filter((t) => wanted.has(t));
+const firstTargets = ["direct", "bare", "llmux", "llmux-docker", "bare-docker", "portkey"].filter((t) =>
+  wanted.has(t),
+);
 const url = (t) => `http://127.0.0.1:${t === "direct" ? PORTS.fake : PORTS[t]}/v1`;
 const first = spawnSync(
   process.execPath,
@@ -269,55 +286,13 @@ rows.push(
     .map((l) => JSON.parse(l)),
 );
 for (const name of Object.keys(pids)) rows.push({ kind: "idle_rss", target: name, rss_mb: idle[name] });
+// What the tables need to be printed again from these lines (bench/gateway-tables.mjs).
+const date = new Date();
+rows.unshift({ kind: "run", date: date.toISOString(), duration, warmup, node: process.version });
 for (const r of rows) console.log(JSON.stringify(r));
 
 for (const child of started.slice().reverse()) await stop(child);
 void fake;
 
-// ---- tables ----
-const runs = rows.filter((r) => r.rps !== undefined && !r.baseline);
-const directRps = (r) =>
-  runs.find((d) => d.target === "direct" && d.mode === r.mode && d.concurrency === r.concurrency)?.rps;
-const portkeyRps = (r) =>
-  runs.find((d) => d.target === "portkey" && d.mode === r.mode && d.concurrency === r.concurrency)?.rps;
-const pct = (a, b) => (a && b ? `${((100 * a) / b).toFixed(1)}%` : "");
-const times = (a, b) => (a && b ? `${(a / b).toFixed(1)}×` : "");
-console.log(
-  `\n### Gateway bench ${new Date().toISOString().slice(0, 10)} (loopback, fake upstream, ${duration} s per cell after ${warmup} s of warm-up)\n`,
-);
-// CPU time of the gateway process per request (the harness samples /proc ticks): steadier than the
-// latencies on a shared VM, whose wake-ups move with the hour.
-const cpuPerRequest = (r) =>
-  r.cpu_pct !== undefined && r.rps ? Math.round((r.cpu_pct * 10_000) / r.rps) : "";
-console.log(
-  "| target | mode | conc | req/s | % of direct | × Portkey | p50 ms | p99 ms | RSS peak MB | CPU µs/req |",
-);
-console.log("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-for (const r of runs) {
-  console.log(
-    `| ${r.target} | ${r.mode} | ${r.concurrency} | ${r.rps} | ${r.target === "direct" ? "" : pct(r.rps, directRps(r))} | ${r.target === "portkey" || r.target === "direct" ? "" : times(r.rps, portkeyRps(r))} | ${r.p50_ms} | ${r.p99_ms} | ${r.rss_mb ?? ""} | ${cpuPerRequest(r)} |`,
-  );
-}
-const added = rows.filter((r) => r.kind === "added_latency");
-const firsts = rows.filter((r) => r.kind === "first_event");
-const firstDirect = firsts.find((r) => r.target === "direct");
-console.log(
-  "\n| added over direct (c=1) | JSON +p50 ms | JSON +p99 ms | SSE +p50 ms | SSE +p99 ms | first SSE event +p50 ms | first SSE event +p99 ms |",
-);
-console.log("|---|---:|---:|---:|---:|---:|---:|");
-for (const t of firstTargets.filter((t) => t !== "direct")) {
-  const j = added.find((a) => a.target === t && a.mode === "json");
-  const s = added.find((a) => a.target === t && a.mode === "sse");
-  const f = firsts.find((r) => r.target === t);
-  const fp50 = f && firstDirect ? (f.first_event_p50_ms - firstDirect.first_event_p50_ms).toFixed(3) : "";
-  const fp99 = f && firstDirect ? (f.first_event_p99_ms - firstDirect.first_event_p99_ms).toFixed(3) : "";
-  console.log(
-    `| ${t} | ${j?.added_p50_ms ?? ""} | ${j?.added_p99_ms ?? ""} | ${s?.added_p50_ms ?? ""} | ${s?.added_p99_ms ?? ""} | ${fp50} | ${fp99} |`,
-  );
-}
-console.log(
-  `\nIdle RSS MB: ${Object.entries(idle)
-    .map(([k, v]) => `${k} ${v}`)
-    .join(", ")}`,
-);
+printTables(rows, { duration, warmup, date });
 process.exitCode = load.status === 0 && first.status === 0 ? 0 : 1;

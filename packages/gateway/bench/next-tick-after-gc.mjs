@@ -15,11 +15,12 @@ if (typeof globalThis.gc !== "function") {
 }
 const keep = process.argv.includes("--keep");
 const noop = () => {};
-let held;
+// Held for the life of the process and never read: holding it is the point.
+let _held;
 if (keep) {
   const hook = createHook({
     init(_id, type, _trigger, resource) {
-      if (type === "TickObject") held ??= resource;
+      if (type === "TickObject") _held ??= resource;
     },
   }).enable();
   process.nextTick(noop);
