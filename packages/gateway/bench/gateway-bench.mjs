@@ -23,7 +23,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, openSync, readFileSync } from "node:fs";
 import net from "node:net";
 import { fileURLToPath } from "node:url";
-import { printTables } from "./gateway-tables.mjs";
+import { parseRunLines, printTables } from "./gateway-tables.mjs";
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const peers = here("../../../../shared/tools/peers/");
@@ -253,11 +253,9 @@ const load = spawnSync(process.execPath, args, {
   timeout: 20 * 60_000,
 });
 const byLabel = Object.fromEntries(urlTargets.map((t) => [label(t), t]));
-const rows = load.stdout
-  .split("\n")
-  .filter(Boolean)
-  .map((l) => JSON.parse(l))
-  .map((r) => (byLabel[r.target] ? { ...r, target: byLabel[r.target] } : r));
+const rows = parseRunLines(load.stdout).map((r) =>
+  byLabel[r.target] ? { ...r, target: byLabel[r.target] } : r,
+);
 
 // Time to the first SSE event, concurrency 1, one target after another in blocks.
 const firstTargets = ["direct", "bare", "llmux", "llmux-docker", "bare-docker", "portkey"].filter((t) =>
@@ -279,12 +277,7 @@ const first = spawnSync(
     env: { ...env, FAKE_PORT: String(PORTS.fake) },
   },
 );
-rows.push(
-  ...first.stdout
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => JSON.parse(l)),
-);
+rows.push(...parseRunLines(first.stdout));
 for (const name of Object.keys(pids)) rows.push({ kind: "idle_rss", target: name, rss_mb: idle[name] });
 // What the tables need to be printed again from these lines (bench/gateway-tables.mjs).
 const date = new Date();

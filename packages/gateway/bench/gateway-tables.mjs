@@ -1,6 +1,6 @@
 // The tables of a gateway bench run, from its JSON lines: throughput and latency per cell, what each
-// gateway adds at concurrency 1, and the gateway's goals checked for llmux, llmux with its image's
-// settings and the bare proxy, all from the same run.
+// gateway adds at concurrency 1, and the gateway's goals checked for llmux and the bare proxy (each
+// with Node's defaults and with the image's memory settings), all from the same run.
 // gateway-bench.mjs prints them at the end of a run; to print them again from a saved run:
 //   node bench/gateway-tables.mjs run.jsonl   (the lines gateway-bench.mjs writes to stdout)
 import { readFileSync, statSync } from "node:fs";
@@ -18,6 +18,14 @@ export const GOALS = Object.freeze({
 const pct = (a, b) => (a && b ? `${((100 * a) / b).toFixed(1)}%` : "");
 const times = (a, b) => (a && b ? `${(a / b).toFixed(1)}×` : "");
 const verdict = (ok) => (ok ? "met" : "missed");
+
+/** The JSON lines of a run (gateway-bench.mjs's stdout, or a file of them), parsed; other lines are skipped. */
+export function parseRunLines(text) {
+  return text
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l));
+}
 
 /**
  * Prints the run's tables (markdown) with `print` (default console.log).
@@ -136,10 +144,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   }
   let rows;
   try {
-    rows = readFileSync(file, "utf8")
-      .split("\n")
-      .filter((l) => l.startsWith("{"))
-      .map((l) => JSON.parse(l));
+    rows = parseRunLines(readFileSync(file, "utf8"));
   } catch (e) {
     console.error(`gateway-tables: cannot read ${file}: ${e.message}`);
     process.exit(1);

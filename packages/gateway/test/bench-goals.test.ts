@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 // @ts-expect-error: a plain .mjs bench script, without types
-import { GOALS, printTables } from "../bench/gateway-tables.mjs";
+import { GOALS, parseRunLines, printTables } from "../bench/gateway-tables.mjs";
 
 type Row = Record<string, unknown>;
 const render = (rows: Row[]): string[] => {
@@ -35,10 +35,9 @@ const cell = (target: string, mode: string, concurrency: number, rps: number, rs
 
 describe("gateway bench goal check", () => {
   it("reads the committed run of 2026-12-07 as the README states it", () => {
-    const rows = readFileSync(new URL("../bench/results/2026-12-07T2159Z.jsonl", import.meta.url), "utf8")
-      .split("\n")
-      .filter((l) => l.startsWith("{"))
-      .map((l) => JSON.parse(l) as Row);
+    const rows: Row[] = parseRunLines(
+      readFileSync(new URL("../bench/results/2026-12-07T2159Z.jsonl", import.meta.url), "utf8"),
+    );
     const lines = render(rows);
     expect(lines.find((l) => l.startsWith("| goal |"))).toBe(
       "| goal | llmux | llmux-docker | bare | bare-docker |",
